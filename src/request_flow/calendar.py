@@ -1,0 +1,173 @@
+"""The working-day calendar as a library: the official schedules plus a body's override files.
+
+    from request_flow.calendar import WorkCalendar
+    cal = WorkCalendar.default()
+    cal.add_workdays(date(2025, 1, 24), 20)   # date(2025, 2, 27)
+
+Sources, in order: the `chinese-calendar` package (State Council schedules 2004–2026 at the time of writing),
+then every `*.toml` file in the configured calendar folders, in name order. A file can publish a whole year
+(`[[year]]`, which replaces the package's data for that year: a correction) and add single days
+(`[[day]]`: a local holiday or a make-up day). Every entry names its source document; each file carries a
+`version` and a `[[history]]` of its changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from .domain.workdays import DayRule, MissingScheduleError, WorkCalendar as _WorkCalendar, YearSchedule
+
+__all__ = ["WorkCalendar", "MissingScheduleError", "CalendarFileError", "load_calendar"]
+
+OFFICIAL_SOURCE = "国务院办公厅关于{year}年部分节假日安排的通知"
+
+
+class CalendarFileError(ValueError):
+    """A calendar override file that cannot be trusted; the message names the file and the rule."""
+
+
+def _official() -> tuple[dict[int, YearSchedule], str]:
+    import chinese_calendar
+    from chinese_calendar import constants
+
+    chinese = {h.value: h.chinese for h in constants.Holiday}
+    rules: dict[int, list[DayRule]] = {}
+    for day, name in constants.holidays.items():
+        rules.setdefault(day.year, []).append(DayRule(day, False, chinese.get(name, name), OFFICIAL_SOURCE.format(year=day.year)))
+    for day, name in constants.workdays.items():
+        rules.setdefault(day.year, []).append(
+            DayRule(day, True, f"{chinese.get(name, name)}调休上班", OFFICIAL_SOURCE.format(year=day.year)))
+    schedules = {
+        y: YearSchedule(y, OFFICIAL_SOURCE.format(year=y), tuple(sorted(r, key=lambda r: r.day)))
+        for y, r in rules.items()
+    }
+    return schedules, f"chinese-calendar {chinese_calendar.__version__}"
+
+
+def _as_date(value: object, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise CalendarFileError(f"{where}：日期「{value}」无效，应为 YYYY-MM-DD") from None
+
+
+def _require(entry: dict, key: str, where: str) -> object:
+    if key not in entry or entry[key] in ("", None):
+        raise CalendarFileError(f"{where}：缺少「{key}」（每一项都必须写明{ {'source': '依据的文件', 'name': '名称'}.get(key, key) }）")
+    return entry[key]
+
+
+def _day_rules(entry: dict, where: str, working: bool) -> list[DayRule]:
+    name = str(_require(entry, "name", where))
+    source = str(_require(entry, "source", where))
+    if "date" in entry:
+        first = last = _as_date(entry["date"], where)
+    else:
+        first = _as_date(_require(entry, "from", where), where)
+        last = _as_date(entry.get("to", first), where)
+        if last < first:
+            raise CalendarFileError(f"{where}：结束日期早于开始日期")
+        if (last - first).days > 31:
+            raise CalendarFileError(f"{where}：一段假期不应超过31天")
+    out = []
+    d = first
+    while d <= last:
+        out.append(DayRule(d, working, name, source))
+        d += timedelta(days=1)
+    return out
+
+
+def parse_file(path: Path) -> tuple[list[YearSchedule], list[DayRule], str]:
+    """Read one override file. Raises CalendarFileError naming the file, the entry and the rule."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CalendarFileError(f"日历文件 {path.name} 格式错误（应为 UTF-8 编码的 TOML）：{exc}") from None
+    version = doc.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise CalendarFileError(f"日历文件 {path.name}：缺少版本号 version（正整数，每次修改加一）")
+    history = doc.get("history") or []
+    if not history or not all(isinstance(h, dict) and h.get("version") and h.get("source") for h in history):
+        raise CalendarFileError(f"日历文件 {path.name}：每次修改都要在 [[history]] 中记录 version 和 source（依据的文件）")
+    unknown = set(doc) - {"version", "history", "year", "day", "description"}
+    if unknown:
+        raise CalendarFileError(f"日历文件 {path.name}：不认识的项目 {'、'.join(sorted(unknown))}（可用 year、day、history）")
+    years: list[YearSchedule] = []
+    for i, y in enumerate(doc.get("year") or [], 1):
+        where = f"日历文件 {path.name} 第{i}个 [[year]]"
+        year = y.get("year")
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            raise CalendarFileError(f"{where}：年份 year 无效")
+        source = str(_require(y, "source", where))
+        rules: list[DayRule] = []
+        for j, h in enumerate(y.get("holidays") or [], 1):
+            rules += _day_rules(h, f"{where} 的第{j}个假期", working=False)
+        for j, w in enumerate(y.get("workdays") or [], 1):
+            rules += _day_rules(w, f"{where} 的第{j}个调休上班日", working=True)
+        for r in rules:
+            if r.day.year != year and not (r.day.month in (1, 12)):
+                raise CalendarFileError(f"{where}：{r.day.isoformat()} 不在 {year} 年")
+            if r.working and r.day.weekday() < 5:
+                raise CalendarFileError(f"{where}：{r.day.isoformat()} 是工作日（周一至周五），不能列为调休上班日")
+        years.append(YearSchedule(year, source, tuple(sorted(rules, key=lambda r: r.day))))
+    days: list[DayRule] = []
+    for i, d in enumerate(doc.get("day") or [], 1):
+        where = f"日历文件 {path.name} 第{i}个 [[day]]"
+        kind = d.get("kind", "holiday")
+        if kind not in ("holiday", "workday"):
+            raise CalendarFileError(f"{where}：kind 应为 holiday（放假）或 workday（上班）")
+        days += _day_rules(d, where, working=kind == "workday")
+    return years, days, f"{path.name} v{version}"
+
+
+def calendar_files(dirs: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for d in dirs:
+        if d.is_dir():
+            files += sorted(d.glob("*.toml"))
+    return files
+
+
+def load_calendar(dirs: Iterable[Path] = ()) -> _WorkCalendar:
+    schedules, version = _official()
+    local: list[DayRule] = []
+    parts = [version]
+    for path in calendar_files(dirs):
+        years, days, label = parse_file(path)
+        for y in years:
+            schedules[y.year] = y  # a published or corrected year replaces the package's data
+        local += days
+        parts.append(label)
+    return WorkCalendar(schedules, local, version="; ".join(parts))
+
+
+def fingerprint(dirs: Iterable[Path]) -> str:
+    """Changes whenever a calendar file changes: the cue to recompute open cases."""
+    h = hashlib.sha256()
+    for path in calendar_files(dirs):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class WorkCalendar(_WorkCalendar):
+    """The public calendar API (interfaces.md, "The Python API")."""
+
+    @classmethod
+    def default(cls) -> _WorkCalendar:
+        """The official schedules plus the body's configured overrides."""
+        from .config import get_settings
+
+        return _cached(tuple(get_settings().calendar_dirs()))
+
+
+@lru_cache(maxsize=4)
+def _cached(dirs: tuple[Path, ...]) -> _WorkCalendar:
+    return load_calendar(dirs)

@@ -1,0 +1,431 @@
+"""The staff command line: parse, call a service, print. Nothing else happens here.
+
+Heavy modules (Rich tables, Alembic) are imported only by the commands that print or migrate, so that
+`case show ID --json` costs little more than importing the database layer and the CLI framework.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from .. import services
+from ..domain import acts
+from ..domain.errors import BadInput
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  help="request-flow：政府信息公开申请办理（《中华人民共和国政府信息公开条例》）")
+case_app = typer.Typer(no_args_is_help=True, help="案件：登记、办理、查看")
+staff_app = typer.Typer(no_args_is_help=True, help="工作人员和角色")
+calendar_app = typer.Typer(no_args_is_help=True, help="工作日日历")
+app.add_typer(case_app, name="case")
+app.add_typer(staff_app, name="staff")
+app.add_typer(calendar_app, name="calendar")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
+OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
+
+
+@app.callback()
+def _settings(
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL（REQUEST_FLOW_DATABASE_URL）")] = None,
+    config: Annotated[str | None, typer.Option("--config", help="配置文件（REQUEST_FLOW_CONFIG）")] = None,
+    body: Annotated[str | None, typer.Option("--body", help="机关代码（REQUEST_FLOW_BODY）")] = None,
+    as_: Annotated[str | None, typer.Option("--as", help="办理人（REQUEST_FLOW_USER）")] = None,
+) -> None:
+    """These options are taken from anywhere on the line by the entry point; declared here for --help."""
+
+
+def parse_date(value: str | None, what: str = "日期") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"{what}「{value}」无效：应为实际存在的日期，格式 YYYY-MM-DD") from None
+
+
+def emit(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _ctx() -> services.Context:
+    return services.context()
+
+
+def _print_case(ctx: services.Context, row, view, as_json: bool, detail: bool = False, events=None) -> None:
+    from . import render
+
+    data = render.case_json(row, view, events=events if detail else None, letters=None)
+    if as_json:
+        emit(data)
+    else:
+        render.print_case(ctx, row, view, events=events if detail else None)
+
+
+# -- setup -------------------------------------------------------------------------------------------------------
+
+@app.command()
+def init() -> None:
+    """创建或升级数据库（可重复运行）。"""
+    ctx = _ctx()
+    services.init_db(ctx)
+    typer.echo(f"数据库已就绪：{_safe_url(ctx.url)}；当前机关：{ctx.body.name}（{ctx.body.code}）")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def lifecycle(fmt: Annotated[str, typer.Option("--format", help="mermaid 或 table")] = "mermaid") -> None:
+    """画出案件办理流程（状态机），数据来自程序实际使用的流程表。"""
+    from ..domain.lifecycle import LIFECYCLE, STATE_LABELS, mermaid
+
+    if fmt == "mermaid":
+        typer.echo(mermaid(), nl=False)
+    elif fmt == "table":
+        for s in LIFECYCLE:
+            src = "、".join(STATE_LABELS[x] for x in s.sources)
+            dest = "不变" if s.dest == "=" else STATE_LABELS[s.dest]
+            typer.echo(f"{s.label}（{s.trigger}）：{src} → {dest}  {s.article}")
+    else:
+        raise BadInput(f"--format 应为 mermaid 或 table，不是「{fmt}」")
+
+
+@app.command()
+def demo(
+    keep: Annotated[bool, typer.Option("--keep", help="保留演示数据库")] = False,
+) -> None:
+    """演示：在临时 SQLite 数据库上登记并办理一批申请，打印案件清单和期限说明。"""
+    from ..demo import run_demo
+
+    run_demo(keep=keep)
+
+
+# -- staff --------------------------------------------------------------------------------------------------------
+
+@staff_app.command("add")
+def staff_add(
+    name: str,
+    role: Annotated[str, typer.Option("--role", help="clerk（工作人员）或 office_head（政府信息公开工作机构负责人）")] = "clerk",
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """登记工作人员及其角色。"""
+    ctx = _ctx()
+    row = services.add_staff(ctx, name, role, email)
+    if as_json:
+        emit({"name": row.name, "role": row.role, "email": row.email, "body": row.body})
+    else:
+        typer.echo(f"已登记：{row.name}（{'机构负责人' if row.role == 'office_head' else '工作人员'}）")
+
+
+@staff_app.command("list")
+def staff_list(as_json: JsonOpt = False) -> None:
+    """列出工作人员。"""
+    people = services.list_staff(_ctx())
+    if as_json:
+        emit(people)
+        return
+    for p in people:
+        typer.echo(f"{p['name']}\t{'机构负责人' if p['role'] == 'office_head' else '工作人员'}\t{p['email'] or ''}")
+
+
+# -- calendar -------------------------------------------------------------------------------------------------------
+
+@calendar_app.command("add-workdays")
+def calendar_add_workdays(start: str, n: int) -> None:
+    """打印 DATE 之后第 N 个工作日（不含 DATE 当天）。"""
+    from ..calendar import WorkCalendar
+
+    d = parse_date(start)
+    typer.echo(WorkCalendar.default().add_workdays(d, n).isoformat())
+
+
+@calendar_app.command("show")
+def calendar_show(year: int, as_json: JsonOpt = False) -> None:
+    """列出某年的放假日和调休上班日及其依据。"""
+    from ..calendar import WorkCalendar
+    from . import render
+
+    cal = WorkCalendar.default()
+    render.calendar_year(cal, year, as_json)
+
+
+@calendar_app.command("recompute")
+def calendar_recompute(as_json: JsonOpt = False) -> None:
+    """日历文件变更后，重新计算所有未办结案件的期限，列出变动的期限。"""
+    moved = services.recompute(_ctx())
+    if as_json:
+        emit(moved)
+        return
+    if not moved:
+        typer.echo("所有未办结案件的期限均未变化")
+    for m in moved:
+        mark = "（暂定）" if m["provisional"] else ""
+        typer.echo(f"{m['id']}：答复期限 {m['reply_due_before'] or '—'} → {m['reply_due'] or '—'}{mark}；"
+                   f"最近期限 {m['next_due_before'] or '—'} → {m['next_due'] or '—'}")
+
+
+# -- cases: registration and reading ------------------------------------------------------------------------------------
+
+@case_app.command("new")
+def case_new(
+    applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")],
+    applicant_type: Annotated[str, typer.Option("--type", help="natural_person、commercial、research、public_interest、legal_service、other")],
+    channel: Annotated[str, typer.Option("--channel", help="in_person、registered_mail、ordinary_mail、online、fax")],
+    received: Annotated[str | None, typer.Option("--received", help="收到申请之日（当面、邮寄签收必填；其他渠道为确认之日）")] = None,
+    content: Annotated[str | None, typer.Option("--content", help="申请内容")] = None,
+    id_type: Annotated[str | None, typer.Option("--id-type")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    address: Annotated[str | None, typer.Option("--address")] = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="承办人")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """登记一件政府信息公开申请。"""
+    ctx = _ctx()
+    row, view = services.register(
+        ctx, applicant=applicant, applicant_type=applicant_type, channel=channel, on=parse_date(on, "登记日期"),
+        received_on=parse_date(received, "收到申请之日"), content=content, id_type=id_type, id_number=id_number,
+        phone=phone, email=email, address=address, handler=handler)
+    _print_case(ctx, row, view, as_json)
+
+
+@case_app.command("show")
+def case_show(case_id: str, as_json: JsonOpt = False) -> None:
+    """查看案件：办理记录和每个期限的计算说明。"""
+    ctx = _ctx()
+    row, events, view = services.show(ctx, case_id)
+    _print_case(ctx, row, view, as_json, detail=True, events=events)
+
+
+@case_app.command("list")
+def case_list(
+    state: Annotated[str | None, typer.Option("--state", help="按状态筛选")] = None,
+    due_within: Annotated[int | None, typer.Option("--due-within", help="N 个工作日内有期限届满")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="已超过期限")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help="只列未办结的")] = False,
+    applicant_type: Annotated[str | None, typer.Option("--type", help="申请人类型")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="登记年份")] = None,
+    limit: Annotated[int | None, typer.Option("--limit")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出案件及其期限。"""
+    from . import render
+
+    ctx = _ctx()
+    rows = services.list_cases(ctx, services.ListFilter(state, due_within, overdue, open_only, applicant_type, year, limit))
+    if as_json:
+        emit([render.row_json(r) for r in rows])
+    else:
+        render.print_list(ctx, rows)
+
+
+# -- cases: acts ---------------------------------------------------------------------------------------------------------
+
+def _act(case_id: str, on: str | None, as_json: bool, make) -> None:
+    ctx = _ctx()
+    row, view = services.act(ctx, case_id, make, parse_date(on, "办理日期"))
+    _print_case(ctx, row, view, as_json)
+
+
+@case_app.command("confirm")
+def case_confirm(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """记录与申请人确认收到申请（平常信函、互联网、传真；第三十一条），--on 即收到申请之日。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.confirm_receipt(v, d))
+
+
+@case_app.command("request-correction")
+def case_request_correction(
+    case_id: str,
+    items: Annotated[str, typer.Option("--items", help="需要补正的事项（一次性告知）")],
+    period: Annotated[int | None, typer.Option("--period", help="补正期限（工作日，默认按配置）")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """一次性告知申请人补正（第三十条）。"""
+    p = period if period is not None else services.get_settings().policy().correction_period
+    _act(case_id, on, as_json, lambda v, d, s: acts.request_correction(v, d, items, p))
+
+
+@case_app.command("corrected")
+def case_corrected(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """收到补正后的申请：答复期限重新计算（第三十条）。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.corrected(v, d))
+
+
+@case_app.command("consult")
+def case_consult(
+    case_id: str,
+    party: Annotated[str, typer.Option("--party", help="第三方或共同制作机关的名称")],
+    kind: Annotated[str, typer.Option("--kind", help="third_party（第三十二条）或 co_producer（第三十四条）")] = "third_party",
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """发出征求意见书；征求意见所需时间不计入答复期限（第三十三条第三款）。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.consult(v, d, party, kind))
+
+
+@case_app.command("opinion")
+def case_opinion(
+    case_id: str,
+    result: Annotated[str, typer.Option("--result", help="agree、object 或 none（逾期未答复）")] = "agree",
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    party: Annotated[str | None, typer.Option("--party", help="哪一方的意见（默认：最早发出的）")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录第三方或共同制作机关的意见。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.opinion(v, d, result, reason, party))
+
+
+@case_app.command("fee-notice")
+def case_fee_notice(
+    case_id: str,
+    method: Annotated[str, typer.Option("--method", help="per_item（按件）或 per_volume（按量）")],
+    quantity: Annotated[int, typer.Option("--quantity", help="件数或页数")],
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """发出收费通知（第四十二条、《政府信息公开信息处理费管理办法》），金额按办法计算。"""
+    ctx = _ctx()
+    row, view = services.fee_notice(ctx, case_id, method, quantity, parse_date(on, "办理日期"))
+    _print_case(ctx, row, view, as_json)
+
+
+@case_app.command("paid")
+def case_paid(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """记录申请人已缴费。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.fee_paid(v, d))
+
+
+@case_app.command("request-reasons")
+def case_request_reasons(
+    case_id: str,
+    period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（工作日）")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """要求申请人说明理由（第三十五条）。"""
+    p = period if period is not None else services.get_settings().policy().reasons_period
+    _act(case_id, on, as_json, lambda v, d, s: acts.request_reasons(v, d, p))
+
+
+@case_app.command("reasons-received")
+def case_reasons_received(
+    case_id: str,
+    set_due: Annotated[str | None, typer.Option("--set-due", help="认为理由合理、需确定更晚的答复期限时填写（第三十五条）")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录收到申请人的说明（第三十五条）。"""
+    due = parse_date(set_due, "答复期限")
+    _act(case_id, on, as_json, lambda v, d, s: acts.reasons_received(v, d, due))
+
+
+@case_app.command("set-deadline")
+def case_set_deadline(
+    case_id: str,
+    due: Annotated[str, typer.Option("--due", help="确定的答复期限")],
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """确定合理的答复期限并告知申请人（第三十五条）。"""
+    d = parse_date(due, "答复期限")
+    _act(case_id, on, as_json, lambda v, day, s: acts.set_deadline(v, day, d))
+
+
+@case_app.command("extend")
+def case_extend(
+    case_id: str,
+    days: Annotated[int, typer.Option("--days", help="延长的工作日数（累计不超过20）")],
+    approver: Annotated[str, typer.Option("--approver", help="同意延期的机构负责人")],
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """经政府信息公开工作机构负责人同意，延长答复期限（第三十三条第二款）。"""
+    ctx = _ctx()
+    row, view = services.extend(ctx, case_id, days, approver, reason, parse_date(on, "办理日期"))
+    _print_case(ctx, row, view, as_json)
+
+
+@case_app.command("decide")
+def case_decide(
+    case_id: str,
+    outcome: Annotated[str, typer.Option("--outcome", help="处理结果代码（见 outcomes.md）")],
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    provided: Annotated[str | None, typer.Option("--provided")] = None,
+    where: Annotated[str | None, typer.Option("--where")] = None,
+    search: Annotated[str | None, typer.Option("--search")] = None,
+    responsible_body: Annotated[str | None, typer.Option("--responsible-body")] = None,
+    responsible_contact: Annotated[str | None, typer.Option("--responsible-contact")] = None,
+    earlier_reply: Annotated[str | None, typer.Option("--earlier-reply")] = None,
+    public_interest: Annotated[str | None, typer.Option("--public-interest", help="第三方反对但因公共利益决定公开的理由（第三十二条）")] = None,
+    secondary: Annotated[list[str] | None, typer.Option("--secondary", help="次要理由代码（可多次）")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """作出处理决定（第三十六条至第三十九条）。"""
+    facts = {"reason": reason, "provided": provided, "where": where, "search": search,
+             "responsible_body": responsible_body, "responsible_contact": responsible_contact,
+             "earlier_reply": earlier_reply}
+    _act(case_id, on, as_json, lambda v, d, s: acts.decide(v, d, outcome, facts, public_interest, secondary))
+
+
+@case_app.command("reply")
+def case_reply(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """出具答复书，办结案件（答复日期即办结日期）。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.reply(v, d))
+
+
+@case_app.command("delivered")
+def case_delivered(
+    case_id: str,
+    letter: Annotated[str, typer.Option("--letter", help="文书文号")],
+    method: Annotated[str | None, typer.Option("--method", help="送达方式")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录文书送达之日；自收到通知起算的期限随之重新计算。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.deliver(v, d, letter, method))
+
+
+@case_app.command("withdraw")
+def case_withdraw(case_id: str, reason: Annotated[str | None, typer.Option("--reason")] = None,
+                  on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """申请人撤回申请。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.withdraw(v, d, reason))
+
+
+@case_app.command("close")
+def case_close(case_id: str, outcome: Annotated[str, typer.Option("--outcome", help="no_correction 或 fee_unpaid")],
+               on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """期限届满终止办理：逾期不补正（第三十条）或逾期未缴费。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.close_lapsed(v, d, outcome))
+
+
+@case_app.command("appeal")
+def case_appeal(case_id: str,
+                kind: Annotated[str, typer.Option("--kind", help="reconsideration、litigation_direct、litigation_after_reconsideration")],
+                on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """登记申请人就本案提起的行政复议或行政诉讼（--on 为提起日期）。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.appeal(v, d, kind))
+
+
+@case_app.command("appeal-result")
+def case_appeal_result(case_id: str,
+                       result: Annotated[str, typer.Option("--result", help="upheld、corrected、other")],
+                       appeal_no: Annotated[int | None, typer.Option("--appeal", help="第几件复议或诉讼（默认最早未审结的）")] = None,
+                       on: OnOpt = None, as_json: JsonOpt = False) -> None:
+    """登记行政复议或行政诉讼的结果（--on 为审结日期）。"""
+    _act(case_id, on, as_json, lambda v, d, s: acts.appeal_result(v, d, appeal_no, result))

@@ -1,0 +1,130 @@
+"""Entry point: settings options anywhere on the line, exit statuses of interfaces.md, one Chinese line on error.
+
+0 done; 1 refused (a statutory rule, the case's state, a concurrent change); 2 bad usage or malformed input.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+GLOBAL_OPTIONS = {"--db": "database_url", "--config": "config", "--body": "body", "--as": "user"}
+
+
+def split_global_options(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Take the settings options (--db, --config, --body, --as) from anywhere on the command line."""
+    options: dict[str, str] = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in GLOBAL_OPTIONS:
+            if not eq:
+                if i + 1 >= len(argv):
+                    raise UsageProblem(f"选项 {name} 需要一个值")
+                value = argv[i + 1]
+                i += 1
+            options[GLOBAL_OPTIONS[name]] = value
+        elif arg == "--":
+            rest += argv[i:]
+            break
+        else:
+            rest.append(arg)
+        i += 1
+    return options, rest
+
+
+class UsageProblem(Exception):
+    pass
+
+
+_CLICK_MESSAGES = [
+    (r"No such option: (\S+)(?: Did you mean (\S+)\?)?", lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2]}？）" if m[2] else "")),
+    (r"Missing option '([^']+)'.*", lambda m: f"缺少必需的选项 {m[1]}"),
+    (r"Missing argument '([^']+)'.*", lambda m: f"缺少参数 {m[1]}"),
+    (r"No such command '([^']+)'.*", lambda m: f"没有命令「{m[1]}」（用 --help 查看可用命令）"),
+    (r"Invalid value for '([^']+)': '([^']*)' is not a valid integer.*", lambda m: f"{m[1]} 的值「{m[2]}」不是整数"),
+    (r"Invalid value for '([^']+)': (.*)", lambda m: f"{m[1]} 的值无效：{m[2]}"),
+    (r"Option '([^']+)' requires an argument.*", lambda m: f"选项 {m[1]} 需要一个值"),
+    (r"Got unexpected extra arguments? \((.*)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Missing command.*", lambda m: "缺少命令（用 --help 查看可用命令）"),
+]
+
+
+_VALUE_MESSAGES = [
+    ("Input should be a valid integer", "应为整数"),
+    ("Input should be a valid number", "应为数字"),
+    ("Input should be a valid boolean", "应为是或否"),
+]
+
+
+def translate_usage(message: str) -> str:
+    for english, chinese in _VALUE_MESSAGES:
+        message = re.sub(re.escape(english) + r"[^\n]*", chinese, message)
+    for pattern, fmt in _CLICK_MESSAGES:
+        m = re.match(pattern, message.strip(), re.S)
+        if m:
+            return fmt(m)
+    return message.strip()
+
+
+def fail(message: str, code: int) -> int:
+    sys.stderr.write("错误：" + message.strip().splitlines()[0] + "\n")
+    return code
+
+
+def run(argv: list[str]) -> int:
+    import typer
+
+    try:  # typer ≥ 0.2x vendors click; older releases use the click package
+        from typer._click.exceptions import UsageError
+    except ImportError:  # pragma: no cover
+        from click.exceptions import UsageError  # type: ignore[no-redef]
+
+    from ..config import ConfigError, configure
+    from ..domain.errors import BadInput, Refused
+    from ..domain.workdays import MissingScheduleError
+
+    try:
+        options, rest = split_global_options(argv)
+    except UsageProblem as exc:
+        return fail(str(exc), 2)
+    configure(**options)
+    from .app import app
+
+    try:
+        app(args=rest, prog_name="request-flow", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except UsageError as exc:
+        return fail("用法错误：" + translate_usage(exc.format_message()), 2)
+    except typer.Abort:
+        return fail("已取消", 1)
+    except Refused as exc:
+        return fail(str(exc), 1)
+    except MissingScheduleError as exc:
+        return fail(str(exc), 1)
+    except (BadInput, ConfigError) as exc:
+        return fail(str(exc), 2)
+    except ValueError as exc:  # calendar files and other malformed input
+        return fail(str(exc), 2)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback, never personal data
+        import os
+
+        if os.environ.get("REQUEST_FLOW_DEBUG"):
+            raise
+        from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+        if isinstance(exc, OperationalError):
+            return fail(f"无法访问数据库（请检查 --db 或 REQUEST_FLOW_DATABASE_URL，并先运行 request-flow init）：{type(exc.orig).__name__}", 2)
+        if isinstance(exc, SQLAlchemyError):
+            return fail(f"数据库错误：{type(exc).__name__}（未保存任何内容）", 1)
+        return fail(f"内部错误：{type(exc).__name__}（未保存任何内容）", 1)
+    return 0
+
+
+def main() -> None:
+    sys.exit(run(sys.argv[1:]))

@@ -1,0 +1,194 @@
+"""How cases look: the JSON of interfaces.md, and Chinese text for people (Rich, imported only when printing)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from ..domain.case import Event, CaseView
+from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, ApplicantType, Channel
+from ..domain.lifecycle import STATE_LABELS
+from ..store.models import CaseFile
+
+DEADLINE_LABELS = {
+    "reply_due": "答复期限",
+    "correction_notice_due": "补正告知期限",
+    "correction_due": "补正期限",
+    "opinion_due": "征求意见期限",
+    "payment_due": "缴费期限",
+    "reasons_due": "说明理由期限",
+}
+
+EVENT_LABELS = {
+    "register": "登记",
+    "confirm_receipt": "确认收到申请",
+    "request_correction": "告知补正",
+    "corrected": "收到补正",
+    "consult": "征求意见",
+    "opinion": "收到意见",
+    "fee_notice": "收费通知",
+    "fee_paid": "缴费",
+    "request_reasons": "要求说明理由",
+    "reasons_received": "收到说明",
+    "set_deadline": "确定答复期限",
+    "extend": "延长答复期限",
+    "decide": "作出决定",
+    "reply": "答复",
+    "deliver": "送达",
+    "withdraw": "撤回",
+    "lapse_correction": "逾期不补正终止",
+    "lapse_fee": "逾期未缴费终止",
+    "appeal": "提起复议或诉讼",
+    "appeal_result": "复议或诉讼审结",
+}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def outcome_label(code: str | None) -> str | None:
+    return OUTCOMES[code].label if code in OUTCOMES else None
+
+
+def row_json(row: CaseFile) -> dict[str, Any]:
+    """A case from its cached columns (no replay): what `case list --json` prints."""
+    deadlines = dict(row.deadlines or {})
+    return {
+        "id": row.id,
+        "body": row.body,
+        "state": row.state,
+        "state_label": STATE_LABELS.get(row.state, row.state),
+        "applicant_type": row.applicant_type,
+        "channel": row.channel,
+        "registered_on": _iso(row.registered_on),
+        "received_on": _iso(row.received_on),
+        "outcome": row.outcome,
+        "concluded_on": _iso(row.concluded_on),
+        "deadlines": deadlines,
+        "deadlines_provisional": list(deadlines) if row.provisional else [],
+        "next_due": _iso(row.next_due),
+        "handler": row.handler,
+    }
+
+
+def case_json(row: CaseFile, view: CaseView, events: list[Event] | None = None, letters: Any = None) -> dict[str, Any]:
+    """A case as it stands, replayed on the calendar in force (interfaces.md, "A case in JSON")."""
+    data: dict[str, Any] = {
+        "id": row.id,
+        "body": row.body,
+        "state": view.state,
+        "state_label": STATE_LABELS[view.state],
+        "applicant": row.applicant_name,
+        "applicant_type": row.applicant_type,
+        "channel": row.channel,
+        "registered_on": _iso(row.registered_on),
+        "received_on": _iso(view.received_on),
+        "outcome": view.outcome,
+        "outcome_label": outcome_label(view.outcome),
+        "concluded_on": _iso(view.concluded_on),
+        "deadlines": {name: d.due.isoformat() for name, d in view.deadlines.items()},
+        "deadlines_provisional": view.provisional,
+        "extension_days": view.extension_total,
+        "replied_on_time": view.replied_on_time,
+        "late": view.late,
+        "handler": row.handler,
+        "letters": [{"number": ref.number, "kind": ref.kind, "issued_on": ref.issued_on.isoformat(),
+                     "delivered_on": _iso(ref.delivered_on)} for ref in view.letters.values()],
+        "appeals": [{"no": a.no, "kind": a.kind, "filed_on": a.filed_on.isoformat(), "result": a.result,
+                     "decided_on": _iso(a.decided_on)} for a in view.appeals],
+    }
+    if events is not None:
+        data["content"] = row.content
+        data["decision"] = view.decision or None
+        data["consultations"] = [{"party": c.party, "kind": c.kind, "sent_on": c.sent_on.isoformat(), "due": c.due.isoformat(),
+                                  "answered_on": _iso(c.answered_on), "result": c.result, "reason": c.reason}
+                                 for c in view.consultations]
+        data["explanations"] = {name: d.to_json() for name, d in view.deadlines.items()}
+        data["events"] = [{"seq": e.seq, "kind": e.kind, "on": e.on.isoformat(), "actor": e.actor, "reason": e.reason,
+                           "data": e.data} for e in events]
+    return data
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | None = None) -> None:
+    con = _console()
+    received = view.received_on.isoformat() if view.received_on else "待确认"
+    con.print(f"[bold]{row.id}[/bold]  {STATE_LABELS[view.state]}  申请人：{row.applicant_name}"
+              f"（{ApplicantType(row.applicant_type).label}）  渠道：{Channel(row.channel).label}  收到申请：{received}")
+    if view.outcome:
+        con.print(f"处理结果：{outcome_label(view.outcome)}" + (f"  办结日期：{view.concluded_on.isoformat()}" if view.concluded_on else ""))
+    for name, d in view.deadlines.items():
+        mark = "（暂定）" if d.provisional else ""
+        con.print(f"{DEADLINE_LABELS.get(name, name)}：{d.due.isoformat()}{mark}")
+    for note in view.late:
+        con.print(f"[yellow]记录：{note}[/yellow]")
+    for ref in view.letters.values():
+        sent = f"，{ref.delivered_on.isoformat()}送达" if ref.delivered_on else ""
+        con.print(f"文书：{ref.number}（{ref.issued_on.isoformat()}出具{sent}）")
+    for a in view.appeals:
+        res = APPEAL_RESULTS[a.result] if a.result else "尚未审结"
+        con.print(f"{APPEAL_KINDS[a.kind]}：{a.filed_on.isoformat()}提起，{res}")
+    if events is None:
+        return
+    if view.deadlines:
+        con.print("\n[bold]期限说明[/bold]")
+        for name, d in view.deadlines.items():
+            con.print(f"{DEADLINE_LABELS.get(name, name)}")
+            for line in d.lines():
+                con.print(f"  {line}")
+    con.print("\n[bold]办理记录[/bold]")
+    for e in events:
+        details = {k: v for k, v in e.data.items() if k not in ("letter_kind",)}
+        text = "，".join(f"{k}={v}" for k, v in details.items()) if details else ""
+        why = f"  理由：{e.reason}" if e.reason else ""
+        con.print(f"{e.seq:>3}  {e.on.isoformat()}  {EVENT_LABELS.get(e.kind, e.kind)}  （{e.actor}）  {text}{why}", markup=False)
+
+
+def print_list(ctx: Any, rows: list[CaseFile]) -> None:
+    from rich.table import Table
+
+    con = _console()
+    if not rows:
+        con.print("没有符合条件的案件")
+        return
+    today = ctx.today()
+    table = Table(show_lines=False)
+    for col in ("编号", "状态", "申请人类型", "收到申请", "答复期限", "最近期限", "剩余工作日", "结果"):
+        table.add_column(col)
+    for r in rows:
+        left = ""
+        if r.next_due and r.state not in ("concluded", "closed"):
+            n = ctx.cal.with_assumption(True).workdays_between(today, r.next_due)
+            left = f"已逾期{-n}" if r.next_due < today else str(n)
+        due = (r.reply_due.isoformat() if r.reply_due else "—") + ("（暂定）" if r.provisional else "")
+        table.add_row(r.id, STATE_LABELS.get(r.state, r.state), ApplicantType(r.applicant_type).label,
+                      _iso(r.received_on) or "待确认", due, _iso(r.next_due) or "—", left, outcome_label(r.outcome) or "")
+    con.print(table)
+    con.print(f"共 {len(rows)} 件")
+
+
+def calendar_year(cal: Any, year: int, as_json: bool) -> None:
+    if year not in cal.known_years:
+        from ..domain.workdays import MissingScheduleError
+
+        raise MissingScheduleError([year])
+    sched = cal.schedules[year]
+    rules = sorted([*sched.rules, *[r for r in cal.local if r.day.year == year]], key=lambda r: r.day)
+    items = [{"date": r.day.isoformat(), "working": r.working, "name": r.name, "source": r.source} for r in rules]
+    if as_json:
+        print(json.dumps({"year": year, "workdays": cal.workdays_in_year(year), "source": sched.source,
+                          "calendar_version": cal.version, "days": items}, ensure_ascii=False, indent=2))
+        return
+    con = _console()
+    con.print(f"{year}年：共{cal.workdays_in_year(year)}个工作日；日历版本：{cal.version}")
+    weekdays = "一二三四五六日"
+    for r in rules:
+        kind = "调休上班" if r.working else "放假"
+        con.print(f"{r.day.isoformat()} 周{weekdays[r.day.weekday()]}  {kind}  {r.name}  依据：{r.source}", markup=False)

@@ -1,0 +1,199 @@
+"""Settings: option > environment (REQUEST_FLOW_*) > config file (TOML) > built-in default.
+
+The built-in default needs nothing configured: a SQLite file in the per-user data folder and an example
+body, marked as an example wherever it appears.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .domain.clocks import Policy
+
+
+class ConfigError(ValueError):
+    """A config file or setting that cannot be used; one line, in Chinese."""
+
+
+def package_data() -> Path:
+    """The default configuration shipped with the package (or the repository's config/ in a source tree)."""
+    shipped = Path(str(resources.files("request_flow"))) / "_data" / "config"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "config"
+
+
+class StaffEntry(BaseModel):
+    name: str
+    role: str = "clerk"
+    email: str | None = None
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        if v not in ("clerk", "office_head"):
+            raise ValueError("role 应为 clerk（工作人员）或 office_head（机构负责人）")
+        return v
+
+
+class BodyProfile(BaseModel):
+    """An administrative body: it, not an internal division, issues the letters and answers in court."""
+
+    code: str = Field(pattern=r"^[A-Za-z0-9_]{1,16}$")
+    name: str
+    short_name: str  # the 文号 prefix, e.g. 示县政办
+    review_body: str = ""  # 行政复议机关 (domain.md §6)
+    court: str = ""
+    contact: str = ""
+    phone: str = ""
+    letter_codes: dict[str, str] = Field(default_factory=dict)
+    require_registered_staff: bool = False
+    example: bool = False
+    staff: list[StaffEntry] = Field(default_factory=list)
+
+
+EXAMPLE_BODY = BodyProfile(
+    code="EXAMPLE",
+    name="示例县人民政府办公室（示例机关，请配置本机关信息）",
+    short_name="示县政办",
+    review_body="示例县人民政府",
+    court="示例县人民法院",
+    example=True,
+)
+
+
+class PolicySettings(BaseModel):
+    correction_period: int = Field(15, ge=1, le=60)
+    reasons_period: int = Field(15, ge=1, le=60)
+    deemed_delivery_days: int = Field(0, ge=0, le=30)
+    fee_pauses_reply: bool = True
+    shift_nonworking_receipt: bool = True
+    allow_provisional: bool = True
+
+    def policy(self) -> Policy:
+        return Policy(**self.model_dump())
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None):
+        super().__init__(settings_cls)
+        self.path = path
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover - unused
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if self.path is None:
+            return {}
+        try:
+            doc = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"找不到配置文件 {self.path}") from None
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"配置文件 {self.path} 格式错误（应为 UTF-8 编码的 TOML）：{exc}") from None
+        if "body" in doc:
+            doc["bodies"] = doc.pop("body")
+        return doc
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REQUEST_FLOW_", extra="forbid")
+
+    config: Path | None = None
+    database_url: str | None = None
+    body: str | None = None
+    user: str | None = None
+    broker_url: str | None = None
+    smtp_url: str | None = None
+    notify_to: str | None = None
+    timezone: str = "Asia/Shanghai"
+    data_dir: Path | None = None
+    calendar_dirs_extra: list[Path] = Field(default_factory=list, alias="calendar_dirs")
+    policy_settings: PolicySettings = Field(default_factory=PolicySettings, alias="policy")
+    bodies: list[BodyProfile] = Field(default_factory=list)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+        path = os.environ.get("REQUEST_FLOW_CONFIG")
+        init_path = init_settings.init_kwargs.get("config") if hasattr(init_settings, "init_kwargs") else None
+        chosen = init_path or path
+        return (init_settings, env_settings, _TomlSource(settings_cls, Path(chosen) if chosen else None))
+
+    # -- derived -----------------------------------------------------------------------------------------
+
+    def data_folder(self) -> Path:
+        if self.data_dir:
+            return self.data_dir
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "request-flow"
+
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        folder = self.data_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{folder / 'request-flow.db'}"
+
+    def calendar_dirs(self) -> list[Path]:
+        dirs = [package_data() / "calendar"]
+        if self.config:
+            dirs.append(Path(self.config).parent / "calendar")
+        return dirs + [Path(p) for p in self.calendar_dirs_extra]
+
+    def policy(self) -> Policy:
+        return self.policy_settings.policy()
+
+    def all_bodies(self) -> list[BodyProfile]:
+        return self.bodies or [EXAMPLE_BODY]
+
+    def current_body(self) -> BodyProfile:
+        bodies = self.all_bodies()
+        if self.body:
+            for b in bodies:
+                if b.code == self.body:
+                    return b
+            raise ConfigError(f"没有配置代码为「{self.body}」的机关（已配置：{'、'.join(b.code for b in bodies)}）")
+        if len(bodies) > 1:
+            raise ConfigError(f"配置了多个机关，请用 --body 或 REQUEST_FLOW_BODY 指定（{'、'.join(b.code for b in bodies)}）")
+        return bodies[0]
+
+    def acting_user(self) -> str:
+        if self.user:
+            return self.user
+        try:
+            return getpass.getuser()
+        except Exception:  # no login name in some containers
+            return "unknown"
+
+
+_overrides: dict[str, Any] = {}
+
+
+def configure(**options: Any) -> None:
+    """Command-line options: the highest precedence."""
+    _overrides.clear()
+    _overrides.update({k: v for k, v in options.items() if v is not None})
+    get_settings.cache_clear()
+
+
+def _explain(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"配置有误：{where}：{err['msg']}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    try:
+        return Settings(**_overrides)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc)) from None

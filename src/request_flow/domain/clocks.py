@@ -1,0 +1,175 @@
+"""Statutory clocks (domain.md §2): a deadline is counted, never typed in, and can explain itself.
+
+The reply clock's four behaviours:
+  restart (Art. 30)      a corrected application starts a fresh 20 working days from the day it arrives;
+  pause (Art. 33 ¶3)     a pause begun by a letter sent on day A and ended on day B excludes the working days
+                         after A up to and including B;
+  extend (Art. 33 ¶2)    with the office head's consent, at most 20 more working days in total;
+  set (Art. 35)          the office fixes a reasonable later deadline itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .workdays import DayRule, WorkCalendar
+
+REPLY_DAYS = 20  # Art. 33 ¶2
+CORRECTION_NOTICE_DAYS = 7  # Art. 30
+OPINION_DAYS = 15  # Art. 32, 34
+PAYMENT_DAYS = 20  # the fee measures
+MAX_EXTENSION_DAYS = 20  # Art. 33 ¶2, in total
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The practice choices of domain.md, each configurable per installation."""
+
+    correction_period: int = 15  # working days the applicant gets to correct (practice: 10 or 15)
+    reasons_period: int = 15  # working days for the Art. 35 explanation (practice)
+    deemed_delivery_days: int = 0  # calendar days from issue to deemed receipt of a notice
+    fee_pauses_reply: bool = True  # waiting for payment pauses the reply clock (practice)
+    shift_nonworking_receipt: bool = True  # receipt on a non-working day: clocks start the next working day
+    allow_provisional: bool = True  # a year with no schedule counts Mon–Fri, marked provisional
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Working days after `start`, up to and including `end`, are not counted."""
+
+    start: date
+    end: date
+    label: str
+    ends_by_window: bool = False  # still waiting: the pause is assumed to run to the end of the window
+
+    def to_json(self) -> dict:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "what": self.label,
+                "assumed_to_window_end": self.ends_by_window}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    name: str
+    due: date
+    start: date
+    start_label: str
+    days: int
+    pauses: tuple[Pause, ...] = ()
+    extension: int = 0
+    set_by: str = ""  # Art. 35: a deadline the office fixed itself
+    skipped: tuple[DayRule, ...] = ()
+    makeup: tuple[DayRule, ...] = ()
+    calendar_version: str = ""
+    provisional_years: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    def lines(self) -> list[str]:
+        """The explanation, in words an officer checks against a wall calendar."""
+        out = [f"起算：{self.start_label}"]
+        if self.set_by:
+            out.append(f"依第三十五条确定的答复期限：{self.due.isoformat()}（{self.set_by}）")
+        else:
+            total = self.days + self.extension
+            out.append(f"计算：自起算日次日起第{total}个工作日" + (f"（{self.days}个工作日，延长{self.extension}个工作日）" if self.extension else ""))
+            for p in self.pauses:
+                tail = "（尚未收到答复，暂按期限届满日计算）" if p.ends_by_window else ""
+                out.append(f"不计入：{p.start.isoformat()}次日至{p.end.isoformat()}，{p.label}{tail}")
+            if self.skipped:
+                out.append("跳过的节假日：" + "、".join(f"{r.day.isoformat()}（{r.name}）" for r in self.skipped))
+            if self.makeup:
+                out.append("计入的调休上班日：" + "、".join(f"{r.day.isoformat()}（{r.name}）" for r in self.makeup))
+        out.append(f"届满日：{self.due.isoformat()}")
+        if self.provisional:
+            years = "、".join(f"{y}年" for y in self.provisional_years)
+            out.append(f"暂定：{years}的节假日安排尚未公布，暂按周一至周五计算，公布后将重新计算")
+        out.append(f"日历版本：{self.calendar_version}")
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "due": self.due.isoformat(),
+            "start": self.start.isoformat(),
+            "start_label": self.start_label,
+            "working_days": self.days,
+            "extension": self.extension,
+            "set_by_art35": bool(self.set_by),
+            "pauses": [p.to_json() for p in self.pauses],
+            "skipped_holidays": [{"date": r.day.isoformat(), "name": r.name} for r in self.skipped],
+            "makeup_workdays": [{"date": r.day.isoformat(), "name": r.name} for r in self.makeup],
+            "calendar_version": self.calendar_version,
+            "provisional": self.provisional,
+            "explanation": self.lines(),
+        }
+
+
+def merge_pauses(pauses: list[Pause]) -> list[Pause]:
+    merged: list[Pause] = []
+    for p in sorted(pauses, key=lambda p: (p.start, p.end)):
+        if merged and p.start <= merged[-1].end:
+            last = merged[-1]
+            if p.end > last.end:
+                merged[-1] = Pause(last.start, p.end, f"{last.label}；{p.label}", p.ends_by_window)
+        else:
+            merged.append(p)
+    return merged
+
+
+def count(
+    cal: WorkCalendar,
+    name: str,
+    start: date,
+    start_label: str,
+    days: int,
+    pauses: list[Pause] | None = None,
+    extension: int = 0,
+) -> Deadline:
+    """The working day on which the count of counted working days after `start` reaches days + extension."""
+    remaining = days + extension
+    cur = start
+    used: list[Pause] = []
+    for p in merge_pauses([p for p in (pauses or []) if p.end > start]):
+        a = max(p.start, cur)
+        available = cal.workdays_between(cur, a) if a > cur else 0
+        if available >= remaining:
+            break
+        remaining -= available
+        if p.end > cur:
+            used.append(p)
+            cur = p.end
+    due = cal.add_workdays(cur, remaining)
+    used = [p for p in used if p.start < due]
+    exceptions = cal.exceptions_between(start, due)
+    return Deadline(
+        name=name,
+        due=due,
+        start=start,
+        start_label=start_label,
+        days=days,
+        pauses=tuple(used),
+        extension=extension,
+        skipped=tuple(r for r in exceptions if not r.working),
+        makeup=tuple(r for r in exceptions if r.working),
+        calendar_version=cal.version,
+        provisional_years=tuple(cal.assumed_years(start, due)),
+    )
+
+
+def fixed(cal: WorkCalendar, name: str, start: date, start_label: str, due: date, set_by: str) -> Deadline:
+    return Deadline(name=name, due=due, start=start, start_label=start_label, days=0, set_by=set_by,
+                    calendar_version=cal.version, provisional_years=tuple(cal.assumed_years(start, due)))
+
+
+@dataclass
+class ClockInputs:
+    """What the reply clock needs, gathered from the events by the case replay."""
+
+    start: date | None = None
+    start_label: str = ""
+    pauses: list[Pause] = field(default_factory=list)
+    extension: int = 0
+    set_due: date | None = None
+    set_by: str = ""

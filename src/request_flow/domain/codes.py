@@ -1,0 +1,162 @@
+"""The closed sets of codes the statute and the report format fix: applicant types, channels, outcomes.
+
+Codes are stable identifiers (database, files, JSON); people see the Chinese labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ApplicantType(StrEnum):
+    """The six applicant types, which are also the columns of annual-report table 三."""
+
+    NATURAL_PERSON = "natural_person"
+    COMMERCIAL = "commercial"
+    RESEARCH = "research"
+    PUBLIC_INTEREST = "public_interest"
+    LEGAL_SERVICE = "legal_service"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return APPLICANT_TYPE_LABELS[self]
+
+
+APPLICANT_TYPE_LABELS = {
+    ApplicantType.NATURAL_PERSON: "自然人",
+    ApplicantType.COMMERCIAL: "商业企业",
+    ApplicantType.RESEARCH: "科研机构",
+    ApplicantType.PUBLIC_INTEREST: "社会公益组织",
+    ApplicantType.LEGAL_SERVICE: "法律服务机构",
+    ApplicantType.OTHER: "其他组织",
+}
+
+
+class Channel(StrEnum):
+    """How the application arrived; it decides the statutory date of receipt (Art. 31)."""
+
+    IN_PERSON = "in_person"
+    REGISTERED_MAIL = "registered_mail"
+    ORDINARY_MAIL = "ordinary_mail"
+    ONLINE = "online"
+    FAX = "fax"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Art. 31 (二)(三): the date of receipt is the day the office confirms with the applicant."""
+        return self in (Channel.ORDINARY_MAIL, Channel.ONLINE, Channel.FAX)
+
+
+CHANNEL_LABELS = {
+    Channel.IN_PERSON: "当面提交",
+    Channel.REGISTERED_MAIL: "邮寄（需签收）",
+    Channel.ORDINARY_MAIL: "平常信函",
+    Channel.ONLINE: "互联网渠道",
+    Channel.FAX: "传真",
+}
+
+# Facts a decision may carry (interfaces.md); the key is the CLI option without dashes.
+FACT_LABELS = {
+    "reason": "理由",
+    "provided": "提供的信息及方式",
+    "where": "获取途径",
+    "search": "检索情况",
+    "responsible_body": "负责公开的机关",
+    "responsible_contact": "该机关联系方式",
+    "earlier_reply": "此前答复的文号",
+}
+
+
+@dataclass(frozen=True)
+class OutcomeDef:
+    code: str
+    label: str
+    citation: str  # printed in the letter: 根据《条例》{citation}的规定
+    letter: str
+    report_row: str
+    needs: tuple[str, ...] = ()
+    by_staff: bool = True  # False: reached by a closing act, not by `case decide`
+
+
+# outcomes.md, in the order of the report rows.
+OUTCOMES: dict[str, OutcomeDef] = {
+    o.code: o
+    for o in (
+        OutcomeDef("disclosed", "予以公开", "第三十六条第（二）项", "予以公开告知书", "disclosed", ("provided",)),
+        OutcomeDef("already_public", "予以公开（已主动公开）", "第三十六条第（一）项", "已主动公开告知书", "disclosed", ("where",)),
+        OutcomeDef("partial", "部分公开", "第三十七条", "部分公开告知书", "partial", ("provided", "reason")),
+        OutcomeDef("withheld.state_secret", "属于国家秘密", "第三十六条第（三）项、第十四条", "不予公开告知书",
+                   "withheld.state_secret", ("reason",)),
+        OutcomeDef("withheld.prohibited_by_law", "其他法律行政法规禁止公开", "第三十六条第（三）项、第十四条",
+                   "不予公开告知书", "withheld.prohibited_by_law", ("reason",)),
+        OutcomeDef("withheld.three_security_one_stability", "危及“三安全一稳定”", "第三十六条第（三）项、第十四条",
+                   "不予公开告知书", "withheld.three_security_one_stability", ("reason",)),
+        OutcomeDef("withheld.third_party_rights", "保护第三方合法权益", "第三十六条第（三）项、第十五条",
+                   "不予公开告知书", "withheld.third_party_rights", ("reason",)),
+        OutcomeDef("withheld.internal_affairs", "属于三类内部事务信息", "第三十六条第（三）项、第十六条第一款",
+                   "不予公开告知书", "withheld.internal_affairs", ("reason",)),
+        OutcomeDef("withheld.process_info", "属于四类过程性信息", "第三十六条第（三）项、第十六条第二款",
+                   "不予公开告知书", "withheld.process_info", ("reason",)),
+        OutcomeDef("withheld.enforcement_files", "属于行政执法案卷", "第三十六条第（三）项、第十六条第二款",
+                   "不予公开告知书", "withheld.enforcement_files", ("reason",)),
+        OutcomeDef("withheld.administrative_query", "属于行政查询事项", "第三十六条第（七）项",
+                   "依照特别规定办理告知书", "withheld.administrative_query", ("reason", "where")),
+        OutcomeDef("not_exist", "本机关不掌握相关政府信息（信息不存在）", "第三十六条第（四）项", "信息不存在告知书",
+                   "unable.not_held", ("search",)),
+        OutcomeDef("not_responsible", "本机关不掌握相关政府信息（非本机关负责公开）", "第三十六条第（五）项",
+                   "非本机关负责公开告知书", "unable.not_held", ("responsible_body", "responsible_contact")),
+        OutcomeDef("needs_creation", "没有现成信息需要另行制作", "第三十八条", "不予提供告知书",
+                   "unable.needs_creation", ("reason",)),
+        OutcomeDef("unclear_after_correction", "补正后申请内容仍不明确", "第三十条", "告知书",
+                   "unable.unclear_after_correction"),
+        OutcomeDef("petition_complaint", "信访举报投诉类申请", "第三十九条第一款", "不作为政府信息公开申请处理告知书",
+                   "not_processed.petition_complaint"),
+        OutcomeDef("duplicate", "重复申请", "第三十六条第（六）项", "不予重复处理告知书", "not_processed.duplicate",
+                   ("earlier_reply",)),
+        OutcomeDef("publication", "要求提供公开出版物", "第三十九条第二款", "获取途径告知书",
+                   "not_processed.publication", ("where",)),
+        OutcomeDef("excessive", "无正当理由大量反复申请", "第三十五条", "不予处理告知书", "not_processed.excessive",
+                   ("reason",)),
+        OutcomeDef("confirm_or_reissue", "要求行政机关确认或重新出具已获取信息", "", "不予处理告知书",
+                   "not_processed.confirm_or_reissue"),
+        OutcomeDef("no_correction", "申请人无正当理由逾期不补正", "第三十条", "终止办理告知书",
+                   "other.no_correction", by_staff=False),
+        OutcomeDef("fee_unpaid", "申请人逾期未按收费通知要求缴纳费用", "《政府信息公开信息处理费管理办法》",
+                   "终止办理告知书", "other.fee_unpaid", by_staff=False),
+        OutcomeDef("withdrawn", "申请人撤回申请", "", "", "other.other", by_staff=False),
+        OutcomeDef("other", "其他处理", "", "告知书", "other.other", ("reason",)),
+    )
+}
+
+# Outcomes that refuse disclosure: review before court (行政复议法 Art. 23), domain.md §6.
+REFUSAL_OUTCOMES = frozenset(c for c in OUTCOMES if c.startswith("withheld.") and c != "withheld.administrative_query")
+DISCLOSING_OUTCOMES = frozenset({"disclosed", "partial"})
+
+APPEAL_KINDS = {
+    "reconsideration": "行政复议",
+    "litigation_direct": "未经复议直接起诉",
+    "litigation_after_reconsideration": "复议后起诉",
+}
+APPEAL_RESULTS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果"}
+
+# Letters the law ties to an act (letters.md): kind -> (title, default type code in the 文号).
+LETTER_KINDS = {
+    "correction": ("补正告知书", "补"),
+    "reasons": ("说明理由告知书", "说"),
+    "extension": ("延期答复告知书", "延"),
+    "consultation": ("征求意见书", "征"),
+    "override": ("决定公开告知书", "决"),
+    "fee": ("收费通知书", "费"),
+    "reply": ("政府信息公开申请答复书", "复"),
+    "closure": ("终止办理告知书", "终"),
+}
+
+CONSULT_KINDS = {"third_party": "第三方（第三十二条）", "co_producer": "共同制作机关（第三十四条）"}
+OPINION_RESULTS = {"agree": "同意公开", "object": "不同意公开", "none": "逾期未答复"}
+FEE_METHODS = {"per_item": "按件计收", "per_volume": "按量计收"}

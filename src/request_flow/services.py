@@ -1,0 +1,409 @@
+"""One function per staff act: load the case, ask the domain, write the event, the reserved letter number and the
+refreshed cache columns in ONE transaction.
+
+Concurrency: each act updates its case row `WHERE version = <the version it read>` before appending its
+event (whose (case, seq) is unique). Of two staff acting on one case at once, the second finds no row to
+update, or a taken sequence number, and is told so plainly; nothing of its act is written.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from .config import BodyProfile, Settings, get_settings
+from .domain import acts
+from .domain.acts import Draft
+from .domain.case import Event, replay, CaseView
+from .domain.codes import LETTER_KINDS
+from .domain.errors import BadInput, Refused
+from .domain.lifecycle import CONCLUDED_STATES, OPEN_STATES
+from .domain.workdays import WorkCalendar
+from .store.db import session as open_session
+from .store.models import CaseEvent, CaseFile, Counter, Letter, Meta, Staff
+
+
+class Conflict(Refused):
+    """Someone else changed the case between our read and our write."""
+
+
+CONFLICT_MESSAGE = "案件{case}刚刚被其他工作人员办理（并发修改），本次操作未保存任何内容，请重新查看案件后再办理"
+
+
+# -- context ---------------------------------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    settings: Settings
+    body: BodyProfile
+    user: str
+    cal: WorkCalendar
+
+    @property
+    def url(self) -> str:
+        return self.settings.db_url()
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.settings.timezone)).date()
+
+    def session(self) -> Session:
+        return open_session(self.url)
+
+
+def context() -> Context:
+    from .calendar import WorkCalendar as PublicCalendar
+
+    s = get_settings()
+    return Context(s, s.current_body(), s.acting_user(), PublicCalendar.default())
+
+
+def check_act_date(ctx: Context, on: date, what: str = "办理日期") -> date:
+    if on > ctx.today():
+        raise BadInput(f"{what}{on.isoformat()}晚于今天（{ctx.today().isoformat()}），不能登记尚未发生的事")
+    return on
+
+
+# -- setup -----------------------------------------------------------------------------------------------------
+
+def init_db(ctx: Context) -> None:
+    from .calendar import fingerprint
+    from .store.migrate import upgrade
+
+    upgrade(ctx.url)
+    with ctx.session() as s:
+        _set_meta(s, "calendar_fingerprint", fingerprint(ctx.settings.calendar_dirs()))
+        s.commit()
+
+
+def _set_meta(s: Session, key: str, value: str) -> None:
+    row = s.get(Meta, key)
+    if row is None:
+        s.add(Meta(key=key, value=value))
+    else:
+        row.value = value
+
+
+def calendar_changed(ctx: Context) -> bool:
+    from .calendar import fingerprint
+
+    with ctx.session() as s:
+        row = s.get(Meta, "calendar_fingerprint")
+        return row is not None and row.value != fingerprint(ctx.settings.calendar_dirs())
+
+
+# -- serial numbers --------------------------------------------------------------------------------------------
+
+def reserve_serial(s: Session, body: str, year: int, kind: str) -> int:
+    """Atomically take the next serial for (body, year, kind): never reused, safe across processes."""
+    dialect = s.get_bind().dialect.name
+    ins = (pg_insert if dialect == "postgresql" else sqlite_insert)(Counter).values(body=body, year=year, kind=kind, value=0)
+    s.execute(ins.on_conflict_do_nothing())
+    stmt = (update(Counter).where(Counter.body == body, Counter.year == year, Counter.kind == kind)
+            .values(value=Counter.value + 1).returning(Counter.value))
+    return int(s.execute(stmt).scalar_one())
+
+
+def letter_number(body: BodyProfile, kind: str, year: int, serial: int) -> str:
+    """文号: the body's short code, the letter type's code, the year in 〔〕, the serial, 号 (letters.md)."""
+    code = body.letter_codes.get(kind) or "公开" + LETTER_KINDS[kind][1]
+    return f"{body.short_name}{code}〔{year}〕{serial}号"
+
+
+# -- staff -----------------------------------------------------------------------------------------------------
+
+def add_staff(ctx: Context, name: str, role: str, email: str | None) -> Staff:
+    acts.check_text(name, "姓名", required=True)
+    acts.parse_choice(role, {"clerk": "", "office_head": ""}, "角色")
+    with ctx.session() as s:
+        row = s.exec(select(Staff).where(Staff.body == ctx.body.code, Staff.name == name)).scalars().first()  # type: ignore[call-overload]
+        if row is None:
+            row = Staff(body=ctx.body.code, name=name, role=role, email=email)
+            s.add(row)
+        else:
+            row.role, row.email = role, email or row.email
+        s.commit()
+        return row
+
+
+def list_staff(ctx: Context) -> list[dict[str, Any]]:
+    people = {p.name: {"name": p.name, "role": p.role, "email": p.email, "from": "config"} for p in ctx.body.staff}
+    with ctx.session() as s:
+        for row in s.execute(select(Staff).where(Staff.body == ctx.body.code)).scalars():
+            people[row.name] = {"name": row.name, "role": row.role, "email": row.email, "from": "database"}
+    return sorted(people.values(), key=lambda p: p["name"])
+
+
+def role_of(ctx: Context, s: Session, name: str) -> str | None:
+    row = s.execute(select(Staff).where(Staff.body == ctx.body.code, Staff.name == name)).scalars().first()
+    if row is not None:
+        return row.role
+    for p in ctx.body.staff:
+        if p.name == name:
+            return p.role
+    return None
+
+
+def _check_actor(ctx: Context, s: Session) -> None:
+    if ctx.body.require_registered_staff and role_of(ctx, s, ctx.user) is None:
+        raise Refused(f"本机关要求由登记的工作人员办理：「{ctx.user}」未登记（request-flow staff add）")
+
+
+# -- loading and writing ---------------------------------------------------------------------------------------
+
+def _events(s: Session, case_id: str) -> list[Event]:
+    rows = s.execute(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)).scalars()
+    return [Event(r.seq, r.kind, r.happened_on, dict(r.data), r.actor, r.reason) for r in rows]
+
+
+def load(ctx: Context, s: Session, case_id: str) -> tuple[CaseFile, list[Event], CaseView]:
+    row = s.get(CaseFile, case_id)
+    if row is None or row.body not in {b.code for b in ctx.settings.all_bodies()}:
+        raise BadInput(f"没有编号为「{case_id}」的案件")
+    if row.body != ctx.body.code:
+        raise BadInput(f"案件「{case_id}」属于机关 {row.body}，不属于当前机关 {ctx.body.code}（用 --body 选择）")
+    events = _events(s, case_id)
+    return row, events, replay(events, ctx.cal, ctx.settings.policy())
+
+
+def cache_values(view: CaseView) -> dict[str, Any]:
+    """The columns of case_file that cache what the events and the calendar give."""
+    dues = [d.due for d in view.deadlines.values()]
+    return {"state": view.state, "received_on": view.received_on, "outcome": view.outcome,
+            "concluded_on": view.concluded_on, "reply_due": view.due("reply_due"),
+            "next_due": min(dues) if dues else None, "provisional": bool(view.provisional),
+            "deadlines": {name: d.due.isoformat() for name, d in view.deadlines.items()}}
+
+
+def _write_cache(s: Session, row: CaseFile, view: CaseView) -> bool:
+    """Version-checked: False when someone else changed the case since `row` was read."""
+    values = cache_values(view)
+    result = s.execute(update(CaseFile).where(CaseFile.id == row.id, CaseFile.version == row.version)
+                       .values(version=row.version + 1, **values))
+    if result.rowcount != 1:
+        return False
+    s.expire(row)
+    return True
+
+
+def _hold_for_tests() -> None:
+    # Lets the concurrency tests put two processes between read and write at the same moment.
+    hold = os.environ.get("REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE")
+    if hold:
+        time.sleep(float(hold))
+
+
+def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft: Draft) -> CaseView:
+    """Write one act: the version-checked case row, the event, its letter; then commit. All or nothing."""
+    seq = (events[-1].seq + 1) if events else 1
+    data = dict(draft.data)
+    if draft.letter_kind:
+        year = draft.on.year  # the year in a 文号 is the year of the letter's date
+        serial = reserve_serial(s, ctx.body.code, year, f"letter:{draft.letter_kind}")
+        data["letter"] = letter_number(ctx.body, draft.letter_kind, year, serial)
+        data["letter_kind"] = draft.letter_kind
+    new_event = Event(seq, draft.kind, draft.on, data, ctx.user, draft.reason)
+    view = replay([*events, new_event], ctx.cal, ctx.settings.policy())
+    _hold_for_tests()
+    if not _write_cache(s, row, view):
+        s.rollback()
+        raise Conflict(CONFLICT_MESSAGE.format(case=row.id))
+    s.add(CaseEvent(case_id=row.id, seq=seq, kind=draft.kind, happened_on=draft.on, data=data, actor=ctx.user,
+                    reason=draft.reason, recorded_at=datetime.now(ZoneInfo("UTC"))))
+    if draft.letter_kind:
+        s.add(Letter(number=data["letter"], body=ctx.body.code, case_id=row.id, kind=draft.letter_kind, issued_on=draft.on,
+                     event_seq=seq, issued_by=ctx.user, issued_at=datetime.now(ZoneInfo("UTC"))))
+    if draft.kind == "deliver":
+        letter = s.get(Letter, data["letter"])
+        if letter is not None:
+            letter.delivered_on, letter.delivery_method = draft.on, data.get("method") or None
+    _commit(s, row.id)
+    s.refresh(row)
+    return view
+
+
+def _commit(s: Session, case_id: str) -> None:
+    try:
+        s.commit()
+    except (IntegrityError, OperationalError) as exc:
+        s.rollback()
+        if isinstance(exc, OperationalError) and "locked" not in str(exc) and "deadlock" not in str(exc):
+            raise
+        raise Conflict(CONFLICT_MESSAGE.format(case=case_id)) from None
+
+
+def _guarded(s: Session, case_id: str, fn):
+    try:
+        return fn()
+    except OperationalError as exc:  # SQLite: another writer holds the database past the busy timeout
+        s.rollback()
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise Conflict(CONFLICT_MESSAGE.format(case=case_id)) from None
+        raise
+
+
+# -- acts ------------------------------------------------------------------------------------------------------
+
+def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str, on: date | None,
+             received_on: date | None, content: str | None = None, id_type: str | None = None,
+             id_number: str | None = None, phone: str | None = None, email: str | None = None,
+             address: str | None = None, handler: str | None = None) -> tuple[CaseFile, CaseView]:
+    if received_on is not None:
+        check_act_date(ctx, received_on, "收到申请之日")
+    on = check_act_date(ctx, on or received_on or ctx.today(), "登记日期")
+    draft = acts.register(applicant=applicant, applicant_type=applicant_type, channel=channel, on=on,
+                          received_on=received_on, content=content)
+    for value, what in ((id_type, "证件类型"), (id_number, "证件号码"), (phone, "联系电话"), (email, "电子邮箱"),
+                        (address, "通信地址"), (handler, "承办人")):
+        acts.check_text(value, what)
+    with ctx.session() as s:
+        _check_actor(ctx, s)
+        serial = reserve_serial(s, ctx.body.code, on.year, "case")
+        case_id = f"{ctx.body.code}-{on.year}-{serial:04d}"
+        event = Event(1, draft.kind, draft.on, draft.data, ctx.user)
+        view = replay([event], ctx.cal, ctx.settings.policy())
+        row = CaseFile(id=case_id, body=ctx.body.code, year=on.year, serial=serial, applicant_name=applicant,
+                       applicant_type=applicant_type, channel=channel, id_type=id_type, id_number=id_number,
+                       phone=phone, email=email, address=address, content=content, handler=handler or ctx.user,
+                       registered_on=on, created_at=datetime.now(ZoneInfo("UTC")), **cache_values(view))
+        s.add(row)
+        s.flush()
+        s.add(CaseEvent(case_id=case_id, seq=1, kind=draft.kind, happened_on=on, data=draft.data, actor=ctx.user,
+                        recorded_at=datetime.now(ZoneInfo("UTC"))))
+        _commit(s, case_id)
+        return row, view
+
+
+def act(ctx: Context, case_id: str, make_draft, on: date | None = None) -> tuple[CaseFile, CaseView]:
+    """Run one act: `make_draft(view, on, session)` returns the Draft or raises Refused/BadInput."""
+    on = check_act_date(ctx, on or ctx.today())
+    with ctx.session() as s:
+        def run():
+            _check_actor(ctx, s)
+            row, events, view = load(ctx, s, case_id)
+            draft = make_draft(view, on, s)
+            return row, _append(ctx, s, row, events, draft)
+        return _guarded(s, case_id, run)
+
+
+def earlier_items_this_month(ctx: Context, s: Session, row: CaseFile, on: date) -> int:
+    """Items already charged to the same applicant this calendar month (按件计收 counts per month)."""
+    first = on.replace(day=1)
+    same = select(CaseFile.id).where(CaseFile.body == row.body, CaseFile.applicant_name == row.applicant_name,
+                                     CaseFile.id != row.id)
+    if row.id_number:
+        same = same.where(CaseFile.id_number == row.id_number)
+    rows = s.execute(select(CaseEvent.data).where(CaseEvent.case_id.in_(same), CaseEvent.kind == "fee_notice",
+                                                  CaseEvent.happened_on >= first, CaseEvent.happened_on <= on)).scalars()
+    return sum(int(d.get("quantity", 0)) for d in rows if d.get("method") == "per_item")
+
+
+def extend(ctx: Context, case_id: str, days: int, approver: str, reason: str | None, on: date | None):
+    def draft(view, on, s):
+        return acts.extend(view, on, days, approver, role_of(ctx, s, approver) == "office_head", reason)
+    return act(ctx, case_id, draft, on)
+
+
+def fee_notice(ctx: Context, case_id: str, method: str, quantity: int, on: date | None):
+    def draft(view, on, s):
+        row = s.get(CaseFile, case_id)
+        earlier = earlier_items_this_month(ctx, s, row, on) if method == "per_item" else 0
+        return acts.fee_notice(view, on, method, quantity, earlier)
+    return act(ctx, case_id, draft, on)
+
+
+# -- reading ---------------------------------------------------------------------------------------------------
+
+def show(ctx: Context, case_id: str) -> tuple[CaseFile, list[Event], CaseView]:
+    with ctx.session() as s:
+        return load(ctx, s, case_id)
+
+
+@dataclass
+class ListFilter:
+    state: str | None = None
+    due_within: int | None = None  # working days
+    overdue: bool = False
+    open_only: bool = False
+    applicant_type: str | None = None
+    year: int | None = None
+    limit: int | None = None
+
+
+def list_cases(ctx: Context, f: ListFilter) -> list[CaseFile]:
+    """An indexed query on the cached columns; no case is replayed."""
+    q = select(CaseFile).where(CaseFile.body == ctx.body.code)
+    if f.state:
+        acts.parse_choice(f.state, {s: "" for s in (*OPEN_STATES, *CONCLUDED_STATES)}, "状态")
+        q = q.where(CaseFile.state == f.state)
+    if f.open_only or f.due_within is not None or f.overdue:
+        q = q.where(CaseFile.state.in_(OPEN_STATES))
+    today = ctx.today()
+    if f.due_within is not None:
+        if f.due_within < 0:
+            raise BadInput("--due-within 应为非负整数个工作日")
+        cutoff = ctx.cal.with_assumption(True).add_workdays(today, f.due_within)
+        q = q.where(CaseFile.next_due.is_not(None), CaseFile.next_due >= today, CaseFile.next_due <= cutoff)
+    if f.overdue:
+        q = q.where(CaseFile.next_due < today)
+    if f.applicant_type:
+        q = q.where(CaseFile.applicant_type == f.applicant_type)
+    if f.year:
+        q = q.where(CaseFile.year == f.year)
+    q = q.order_by(CaseFile.next_due.is_(None), CaseFile.next_due, CaseFile.id)
+    if f.limit:
+        q = q.limit(f.limit)
+    with ctx.session() as s:
+        return list(s.execute(q).scalars())
+
+
+def letters_of(ctx: Context, case_id: str) -> list[Letter]:
+    with ctx.session() as s:
+        load(ctx, s, case_id)
+        return list(s.execute(select(Letter).where(Letter.case_id == case_id).order_by(Letter.issued_at)).scalars())
+
+
+# -- the calendar changed ------------------------------------------------------------------------------------------
+
+def recompute(ctx: Context) -> list[dict[str, Any]]:
+    """Replay every open case on the calendar in force; rewrite the cache; list the deadlines that moved."""
+    from .calendar import fingerprint
+
+    moved: list[dict[str, Any]] = []
+    policy = ctx.settings.policy()
+    with ctx.session() as s:
+        rows = list(s.execute(select(CaseFile).where(CaseFile.state.in_(OPEN_STATES))).scalars())
+        for row in rows:
+            view = replay(_events(s, row.id), ctx.cal, policy)
+            after = cache_values(view)
+            if (after["reply_due"], after["next_due"], after["provisional"]) != (row.reply_due, row.next_due, row.provisional):
+                moved.append({"id": row.id, "reply_due_before": _iso(row.reply_due), "reply_due": _iso(after["reply_due"]),
+                              "next_due_before": _iso(row.next_due), "next_due": _iso(after["next_due"]),
+                              "provisional": after["provisional"]})
+                _write_cache(s, row, view)  # a case acted on meanwhile was written on the new calendar already
+        _set_meta(s, "calendar_fingerprint", fingerprint(ctx.settings.calendar_dirs()))
+        s.commit()
+    return moved
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def count_provisional(ctx: Context) -> int:
+    with ctx.session() as s:
+        return int(s.execute(select(func.count()).select_from(CaseFile).where(
+            CaseFile.body == ctx.body.code, CaseFile.provisional.is_(True), CaseFile.state.in_(OPEN_STATES))).scalar_one())
+
+
+def days_ago(d: date, n: int) -> date:
+    return d - timedelta(days=n)

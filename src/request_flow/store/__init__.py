@@ -1,0 +1,1 @@
+"""Records: SQLModel tables, the engine, migrations."""
