@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from .domain.workdays import DayRule, MissingScheduleError, WorkCalendar as _WorkCalendar, YearSchedule
+from .domain.workdays import DayRule, MissingScheduleError, YearSchedule
+from .domain.workdays import WorkCalendar as _WorkCalendar
 
 __all__ = ["WorkCalendar", "MissingScheduleError", "CalendarFileError", "load_calendar"]
 
@@ -64,7 +65,17 @@ def _require(entry: dict, key: str, where: str) -> object:
     return entry[key]
 
 
+def _no_unknown_keys(entry: dict, allowed: set[str], where: str) -> None:
+    """A misspelt key must not silently drop a holiday or a make-up day."""
+    unknown = set(entry) - allowed
+    if unknown:
+        raise CalendarFileError(f"{where}：不认识的项目 {'、'.join(sorted(unknown))}（可用：{'、'.join(sorted(allowed))}）")
+
+
 def _day_rules(entry: dict, where: str, working: bool) -> list[DayRule]:
+    if not isinstance(entry, dict):
+        raise CalendarFileError(f"{where}：应为一个表，如 {{ name = \"…\", date = 2027-01-01, source = \"…\" }}")
+    _no_unknown_keys(entry, {"name", "date", "from", "to", "source", "kind", "note"}, where)
     name = str(_require(entry, "name", where))
     source = str(_require(entry, "source", where))
     if "date" in entry:
@@ -94,14 +105,18 @@ def parse_file(path: Path) -> tuple[list[YearSchedule], list[DayRule], str]:
     if not isinstance(version, int) or version < 1:
         raise CalendarFileError(f"日历文件 {path.name}：缺少版本号 version（正整数，每次修改加一）")
     history = doc.get("history") or []
-    if not history or not all(isinstance(h, dict) and h.get("version") and h.get("source") for h in history):
-        raise CalendarFileError(f"日历文件 {path.name}：每次修改都要在 [[history]] 中记录 version 和 source（依据的文件）")
+    if not history or not all(isinstance(h, dict) and h.get("version") and h.get("source") and h.get("date")
+                              for h in history):
+        raise CalendarFileError(f"日历文件 {path.name}：每次修改都要在 [[history]] 中记录 version、date（修改日期）和 source（依据的文件）")
     unknown = set(doc) - {"version", "history", "year", "day", "description"}
     if unknown:
         raise CalendarFileError(f"日历文件 {path.name}：不认识的项目 {'、'.join(sorted(unknown))}（可用 year、day、history）")
     years: list[YearSchedule] = []
     for i, y in enumerate(doc.get("year") or [], 1):
         where = f"日历文件 {path.name} 第{i}个 [[year]]"
+        if not isinstance(y, dict):
+            raise CalendarFileError(f"{where}：应为一个表")
+        _no_unknown_keys(y, {"year", "source", "holidays", "workdays", "note"}, where)
         year = y.get("year")
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             raise CalendarFileError(f"{where}：年份 year 无效")
@@ -112,7 +127,9 @@ def parse_file(path: Path) -> tuple[list[YearSchedule], list[DayRule], str]:
         for j, w in enumerate(y.get("workdays") or [], 1):
             rules += _day_rules(w, f"{where} 的第{j}个调休上班日", working=True)
         for r in rules:
-            if r.day.year != year and not (r.day.month in (1, 12)):
+            # a holiday range may run over New Year: December of the year before, January of the year after
+            if not (r.day.year == year or (r.day.year == year - 1 and r.day.month == 12)
+                    or (r.day.year == year + 1 and r.day.month == 1)):
                 raise CalendarFileError(f"{where}：{r.day.isoformat()} 不在 {year} 年")
             if r.working and r.day.weekday() < 5:
                 raise CalendarFileError(f"{where}：{r.day.isoformat()} 是工作日（周一至周五），不能列为调休上班日")
@@ -120,7 +137,7 @@ def parse_file(path: Path) -> tuple[list[YearSchedule], list[DayRule], str]:
     days: list[DayRule] = []
     for i, d in enumerate(doc.get("day") or [], 1):
         where = f"日历文件 {path.name} 第{i}个 [[day]]"
-        kind = d.get("kind", "holiday")
+        kind = d.get("kind", "holiday") if isinstance(d, dict) else None
         if kind not in ("holiday", "workday"):
             raise CalendarFileError(f"{where}：kind 应为 holiday（放假）或 workday（上班）")
         days += _day_rules(d, where, working=kind == "workday")

@@ -185,10 +185,25 @@ def configure(**options: Any) -> None:
     get_settings.cache_clear()
 
 
+_PYDANTIC_WORDS = {
+    "extra_forbidden": "不认识的设置项",
+    "missing": "缺少必填项",
+    "string_pattern_mismatch": "格式不符合要求",
+    "string_type": "应为文字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "list_type": "应为列表",
+}
+
+
 def _explain(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
-    return f"配置有误：{where}：{err['msg']}"
+    where = ".".join(str(p) for p in err["loc"]).replace("bodies", "body")
+    words = _PYDANTIC_WORDS.get(err["type"]) or err["msg"].removeprefix("Value error, ")
+    return f"配置有误：{where}：{words}"
 
 
 @lru_cache(maxsize=1)

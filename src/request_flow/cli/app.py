@@ -21,9 +21,11 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 case_app = typer.Typer(no_args_is_help=True, help="案件：登记、办理、查看")
 staff_app = typer.Typer(no_args_is_help=True, help="工作人员和角色")
 calendar_app = typer.Typer(no_args_is_help=True, help="工作日日历")
+letters_app = typer.Typer(no_args_is_help=True, help="文书")
 app.add_typer(case_app, name="case")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(letters_app, name="letters")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
@@ -429,3 +431,24 @@ def case_appeal_result(case_id: str,
                        on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """登记行政复议或行政诉讼的结果（--on 为审结日期）。"""
     _act(case_id, on, as_json, lambda v, d, s: acts.appeal_result(v, d, appeal_no, result))
+
+
+# -- letters ---------------------------------------------------------------------------------------------------------
+
+@letters_app.command("list")
+def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
+    """列出案件的文书及其文号（文号在办理时即已预留；文书文件的生成属于文书功能）。"""
+    from ..domain.codes import LETTER_KINDS
+
+    letters = services.letters_of(_ctx(), case_id)
+    items = [{"number": x.number, "kind": x.kind, "issued_on": x.issued_on.isoformat(), "issued_by": x.issued_by,
+              "delivered_on": x.delivered_on.isoformat() if x.delivered_on else None,
+              "delivery_method": x.delivery_method, "files": []} for x in letters]
+    if as_json:
+        emit(items)
+        return
+    if not items:
+        typer.echo("本案尚无文书")
+    for x in items:
+        sent = f"，{x['delivered_on']}送达" if x["delivered_on"] else ""
+        typer.echo(f"{x['number']}  {LETTER_KINDS[x['kind']][0]}  {x['issued_on']}出具{sent}")

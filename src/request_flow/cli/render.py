@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from ..domain.case import Event, CaseView
+from ..domain.case import CaseView, Event
 from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, ApplicantType, Channel
 from ..domain.lifecycle import STATE_LABELS
 from ..store.models import CaseFile
@@ -112,9 +112,12 @@ def case_json(row: CaseFile, view: CaseView, events: list[Event] | None = None, 
 
 
 def _console():
+    import sys
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    # A pipe or a log file gets a wide page rather than columns cut to 80 characters.
+    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | None = None) -> None:
@@ -172,6 +175,14 @@ def print_list(ctx: Any, rows: list[CaseFile]) -> None:
                       _iso(r.received_on) or "待确认", due, _iso(r.next_due) or "—", left, outcome_label(r.outcome) or "")
     con.print(table)
     con.print(f"共 {len(rows)} 件")
+    provisional = [r.id for r in rows if r.provisional and r.state not in ("concluded", "closed")]
+    if provisional:
+        con.print(f"[yellow]{len(provisional)} 件案件的期限涉及尚未公布节假日安排的年份，为暂定期限（按周一至周五计算）："
+                  f"{'、'.join(provisional)}[/yellow]")
+    from .. import services
+
+    if services.calendar_changed(ctx):
+        con.print("[yellow]日历文件已变更：请运行 request-flow calendar recompute 重新计算未办结案件的期限[/yellow]")
 
 
 def calendar_year(cal: Any, year: int, as_json: bool) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import EnumMeta
 from typing import Any
 
 from . import fees
@@ -26,7 +27,15 @@ from .codes import (
     Channel,
 )
 from .errors import BadInput, Refused
-from .lifecycle import CONCLUDED_STATES, REGISTERED, REGULATIONS, STATE_LABELS, STEPS_BY_TRIGGER, WrongState, allowed_acts
+from .lifecycle import (
+    CONCLUDED_STATES,
+    REGISTERED,
+    REGULATIONS,
+    STATE_LABELS,
+    STEPS_BY_TRIGGER,
+    WrongState,
+    allowed_acts,
+)
 
 
 @dataclass
@@ -68,8 +77,13 @@ def _chronology(view: CaseView, on: date) -> None:
         raise Refused(f"办理日期{on.isoformat()}早于本案上一次办理的日期{view.last_on.isoformat()}：案件记录只能按时间顺序追加")
 
 
-def parse_choice(value: str, choices: dict[str, str] | type, what: str) -> str:
-    options = [c.value for c in choices] if isinstance(choices, type) else list(choices)
+def parse_choice(value: str, choices: Any, what: str) -> str:
+    """`choices`: a dict of codes, or a StrEnum."""
+    if isinstance(choices, EnumMeta):
+        members: list[Any] = list(choices.__members__.values())
+        options = [str(m.value) for m in members]
+    else:
+        options = list(choices)
     if value not in options:
         raise BadInput(f"{what}「{value}」不存在，应为：{'、'.join(options)}")
     return value
@@ -204,7 +218,8 @@ def reasons_received(view: CaseView, on: date, set_due: date | None) -> Draft:
     data: dict[str, Any] = {}
     if set_due is not None:
         if set_due <= on:
-            raise Refused("确定的答复期限应晚于今天")
+            raise Refused("确定的答复期限应晚于办理日期")
+        _later_than_reply_due(view, set_due)
         data["set_due"] = set_due.isoformat()
     return Draft("reasons_received", on, data)
 

@@ -154,6 +154,7 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
             label += f"（非工作日，自下一个工作日{start.isoformat()}起算）"
         clock.start, clock.start_label = start, label
         clock.pauses, clock.extension, clock.set_due, clock.set_by = [], 0, None, ""
+        view.extension_total = 0  # a restart opens a new reply period, with its own Art. 33 ¶2 allowance
 
     def receive(day: date) -> None:
         view.received_on = day
@@ -161,6 +162,7 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         view.clock_start = clock.start
         nonlocal receipt_label
         receipt_label = clock.start_label
+        assert clock.start is not None
         view.correction_notice_due = cal.add_workdays(clock.start, clocks.CORRECTION_NOTICE_DAYS)
 
     def reply_deadline() -> Deadline | None:

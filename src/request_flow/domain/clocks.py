@@ -62,6 +62,7 @@ class Deadline:
     makeup: tuple[DayRule, ...] = ()
     calendar_version: str = ""
     provisional_years: tuple[int, ...] = ()
+    before_extension: date | None = None
 
     @property
     def provisional(self) -> bool:
@@ -75,6 +76,8 @@ class Deadline:
         else:
             total = self.days + self.extension
             out.append(f"计算：自起算日次日起第{total}个工作日" + (f"（{self.days}个工作日，延长{self.extension}个工作日）" if self.extension else ""))
+            if self.before_extension:
+                out.append(f"延长前的答复期限：{self.before_extension.isoformat()}（经机构负责人同意延长，第三十三条第二款）")
             for p in self.pauses:
                 tail = "（尚未收到答复，暂按期限届满日计算）" if p.ends_by_window else ""
                 out.append(f"不计入：{p.start.isoformat()}次日至{p.end.isoformat()}，{p.label}{tail}")
@@ -96,6 +99,7 @@ class Deadline:
             "start_label": self.start_label,
             "working_days": self.days,
             "extension": self.extension,
+            "before_extension": self.before_extension.isoformat() if self.before_extension else None,
             "set_by_art35": bool(self.set_by),
             "pauses": [p.to_json() for p in self.pauses],
             "skipped_holidays": [{"date": r.day.isoformat(), "name": r.name} for r in self.skipped],
@@ -155,12 +159,14 @@ def count(
         makeup=tuple(r for r in exceptions if r.working),
         calendar_version=cal.version,
         provisional_years=tuple(cal.assumed_years(start, due)),
+        before_extension=count(cal, name, start, start_label, days, pauses).due if extension else None,
     )
 
 
 def fixed(cal: WorkCalendar, name: str, start: date, start_label: str, due: date, set_by: str) -> Deadline:
+    """A date the office set itself (Art. 35): nothing is counted, so nothing is provisional."""
     return Deadline(name=name, due=due, start=start, start_label=start_label, days=0, set_by=set_by,
-                    calendar_version=cal.version, provisional_years=tuple(cal.assumed_years(start, due)))
+                    calendar_version=cal.version)
 
 
 @dataclass

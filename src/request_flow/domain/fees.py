@@ -36,7 +36,7 @@ class Fee:
     def explain(self) -> str:
         unit = "件" if self.method == "per_item" else "页"
         if not self.lines:
-            return f"未超出免费范围，不收费（0元）"
+            return "未超出免费范围，不收费（0元）"
         parts = [f"第{ln.first}–{ln.last}{unit} {ln.count}×{ln.unit_price}元" for ln in self.lines]
         return "；".join(parts) + f"；合计{self.amount}元"
 

@@ -16,6 +16,8 @@ class CaseFile(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("body", "year", "serial", name="uq_case_body_year_serial"),
         Index("ix_case_state_next_due", "state", "next_due"),
+        Index("ix_case_state_notice_due", "state", "correction_notice_due"),
+        Index("ix_case_state_reply_due", "state", "reply_due"),
         Index("ix_case_body_state", "body", "state"),
     )
 
@@ -40,7 +42,8 @@ class CaseFile(SQLModel, table=True):
     outcome: str | None = None
     concluded_on: date | None = Field(default=None, index=True)
     reply_due: date | None = None
-    next_due: date | None = None  # the earliest running deadline
+    next_due: date | None = None  # the earliest running deadline, the optional correction notice aside
+    correction_notice_due: date | None = None  # until the notice is issued; passing it is not "overdue"
     deadlines: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     provisional: bool = False
     version: int = 1  # optimistic lock: two staff acting at once, one is told

@@ -1,13 +1,12 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 10:58:08.896107
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -39,6 +38,7 @@ def upgrade() -> None:
     sa.Column('concluded_on', sa.Date(), nullable=True),
     sa.Column('reply_due', sa.Date(), nullable=True),
     sa.Column('next_due', sa.Date(), nullable=True),
+    sa.Column('correction_notice_due', sa.Date(), nullable=True),
     sa.Column('deadlines', sa.JSON(), nullable=False),
     sa.Column('provisional', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -51,6 +51,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_case_file_concluded_on'), ['concluded_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_file_received_on'), ['received_on'], unique=False)
         batch_op.create_index('ix_case_state_next_due', ['state', 'next_due'], unique=False)
+        batch_op.create_index('ix_case_state_notice_due', ['state', 'correction_notice_due'], unique=False)
+        batch_op.create_index('ix_case_state_reply_due', ['state', 'reply_due'], unique=False)
 
     op.create_table('counter',
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

@@ -1,0 +1,97 @@
+"""The demonstration: a few weeks of an office's work on the embedded defaults (SQLite, no server).
+
+Dates are counted back from today in working days, so the deadlines shown are live whenever it runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from . import services
+from .config import configure, get_settings
+from .domain import acts
+from .domain.codes import Channel
+from .domain.errors import Refused
+
+
+def run_demo(keep: bool = False) -> Path:
+    from .cli import render
+
+    con = render._console()
+    folder = Path(tempfile.mkdtemp(prefix="request-flow-demo-"))
+    db = folder / "demo.db"
+    current = get_settings()
+    configure(database_url=f"sqlite:///{db}", config=str(current.config) if current.config else None, user="演示工作人员")
+    ctx = services.context()
+    services.init_db(ctx)
+    cal = ctx.cal.with_assumption(True)
+    today = ctx.today()
+
+    def ago(n: int) -> date:
+        return cal.add_workdays(today, -n) if n else today
+
+    con.print(f"[bold]request-flow 演示[/bold]  机关：{ctx.body.name}  数据库：{db}")
+    con.print(f"今天（北京时间）：{today.isoformat()}；日历：{ctx.cal.version}\n")
+
+    services.add_staff(ctx, "王主任", "office_head", "head@example.org")
+    con.print("登记机构负责人：王主任（延期须经其同意，第三十三条第二款）")
+
+    def new(applicant: str, kind: str, channel: str, received: date | None, on: date, content: str):
+        row, _ = services.register(ctx, applicant=applicant, applicant_type=kind, channel=channel, on=on,
+                                   received_on=received, content=content)
+        con.print(f"登记 {row.id}：{applicant}，{Channel(channel).label}，" + (f"收到申请 {received.isoformat()}" if received else "待确认收到"))
+        return row.id
+
+    def do(case_id: str, on: date, what: str, make):
+        _, view = services.act(ctx, case_id, make, on)
+        due = view.due("reply_due")
+        con.print(f"  {on.isoformat()} {what}" + (f" → 答复期限 {due.isoformat()}" if due else ""))
+        return view
+
+    a = new("张某某", "natural_person", "in_person", ago(30), ago(30), "2025年本镇道路维修项目的招标文件")
+    do(a, ago(27), "一次性告知补正（第三十条）", lambda v, d, s: acts.request_correction(v, d, "请写明所需文件的名称或文号", 15))
+    do(a, ago(22), "收到补正后的申请，答复期限重新计算", lambda v, d, s: acts.corrected(v, d))
+    do(a, ago(5), "决定予以公开", lambda v, d, s: acts.decide(v, d, "disclosed", {"provided": "招标文件电子版一份，通过电子邮件提供"}))
+    do(a, ago(4), "出具答复书，办结", lambda v, d, s: acts.reply(v, d))
+
+    b = new("某某科技有限公司", "commercial", "online", None, ago(14), "某项目环境影响评价审批意见")
+    do(b, ago(13), "双方确认收到申请（第三十一条）", lambda v, d, s: acts.confirm_receipt(v, d))
+    do(b, ago(6), "征求第三方意见（第三十二条），征求意见期间不计入答复期限",
+       lambda v, d, s: acts.consult(v, d, "某某建设集团", "third_party"))
+
+    c = new("某某大学法学院", "research", "registered_mail", ago(18), ago(18), "近三年行政复议案件统计数据")
+    view = do(c, ago(2), "经王主任同意延长答复期限15个工作日",
+              lambda v, d, s: acts.extend(v, d, 15, "王主任", True, "需调取多个科室档案"))
+    try:
+        services.extend(ctx, c, 10, "王主任", "再延长", ago(1))
+    except Refused as exc:
+        con.print(f"  [yellow]再延长10个工作日被拒绝：{exc}[/yellow]")
+
+    new("刘某某", "natural_person", "ordinary_mail", None, ago(1), "村集体土地征收补偿方案")
+
+    e = new("某某律师事务所", "legal_service", "in_person", ago(12), ago(12), "2019年某会议纪要")
+    do(e, ago(3), "经检索不存在，决定答复信息不存在（第三十六条第（四）项）",
+       lambda v, d, s: acts.decide(v, d, "not_exist", {"search": "检索了2019年全部会议纪要档案和电子公文系统"}))
+    do(e, ago(3), "出具答复书，办结", lambda v, d, s: acts.reply(v, d))
+
+    f = new("某某环保协会", "public_interest", "fax", None, ago(9), "全县排污许可证发放清单及附件")
+    do(f, ago(8), "双方确认收到传真申请", lambda v, d, s: acts.confirm_receipt(v, d))
+    services.fee_notice(ctx, f, "per_volume", 250, ago(3))
+    fee = services.show(ctx, f)[1][-1].data
+    con.print(f"  {ago(3).isoformat()} 发出收费通知（按量计收{fee['quantity']}页）：{fee['computation']}；等待缴费期间不计入答复期限")
+
+    con.print("\n[bold]案件清单[/bold]")
+    render.print_list(ctx, services.list_cases(ctx, services.ListFilter()))
+
+    row, events, view = services.show(ctx, c)
+    con.print(f"\n[bold]{c} 的答复期限是怎么算的[/bold]")
+    for line in view.deadlines["reply_due"].lines():
+        con.print(f"  {line}")
+    if keep:
+        con.print(f"\n演示数据库保留在 {db}；查看：request-flow --db sqlite:///{db} case list")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+    return db

@@ -1,0 +1,116 @@
+"""Shared fixtures: real databases (a fresh SQLite file, a fresh PostgreSQL database) and the installed command.
+
+PostgreSQL is not optional: `./run test` starts it. If it cannot be reached, the PostgreSQL tests fail loudly
+rather than being skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get("REQUEST_FLOW_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+EXE = str(Path(sys.executable).parent / "request-flow")
+
+
+def _pg_create() -> str:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"rf_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable ({type(exc).__name__}); ./run test starts it")
+    finally:
+        admin.dispose()
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _pg_drop(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from request_flow.store.db import engine_for
+
+    engine_for(url).dispose()
+    name = make_url(url).database
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'rf.db'}"
+    else:
+        url = _pg_create()
+        yield url
+        _pg_drop(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'rf.db'}"
+
+
+class Runner:
+    """Runs the installed `request-flow` as a user would, with its own HOME and database."""
+
+    def __init__(self, url: str, home: Path):
+        self.url = url
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("REQUEST_FLOW_")}
+        self.env.update(REQUEST_FLOW_DATABASE_URL=url, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+                        REQUEST_FLOW_USER="测试员")
+        self.cwd = home
+
+    def __call__(self, *args: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+        return subprocess.run([EXE, *map(str, args)], env={**self.env, **(env or {})}, cwd=self.cwd,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def popen(self, *args: str, env: dict | None = None) -> subprocess.Popen:
+        return subprocess.Popen([EXE, *map(str, args)], env={**self.env, **(env or {})}, cwd=self.cwd,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def ok(self, *args: str, **kw) -> subprocess.CompletedProcess:
+        r = self(*args, **kw)
+        assert r.returncode == 0, f"{args}: exit {r.returncode}: {r.stderr}"
+        return r
+
+    def json(self, *args: str, **kw):
+        return json.loads(self.ok(*args, "--json", **kw).stdout)
+
+    def refused(self, *args: str, code: int = 1, **kw) -> str:
+        """The act is refused with `code`, one line on stderr, no traceback; returns that line."""
+        r = self(*args, **kw)
+        assert r.returncode == code, f"{args}: exit {r.returncode}, want {code}: {r.stderr}{r.stdout}"
+        assert "Traceback" not in r.stderr
+        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1, r.stderr
+        return lines[0]
+
+
+@pytest.fixture
+def rf(db_url, tmp_path):
+    runner = Runner(db_url, tmp_path)
+    runner.ok("init")
+    runner.ok("staff", "add", "王主任", "--role", "office_head")
+    return runner
+
+
+@pytest.fixture
+def rf_sqlite(sqlite_url, tmp_path):
+    runner = Runner(sqlite_url, tmp_path)
+    runner.ok("init")
+    runner.ok("staff", "add", "王主任", "--role", "office_head")
+    return runner
