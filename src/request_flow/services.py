@@ -175,7 +175,7 @@ _LETTERS = Letter.__table__
 _SELECT_EVENTS = (select(_EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.happened_on, _EVENTS.c.data, _EVENTS.c.actor,
                          _EVENTS.c.reason).where(_EVENTS.c.case_id == bindparam("case_id")).order_by(_EVENTS.c.seq))
 _CACHE_COLUMNS = ("state", "received_on", "outcome", "concluded_on", "reply_due", "next_due", "correction_notice_due",
-                  "provisional", "deadlines", "version")
+                  "provisional", "deadlines_provisional", "deadlines", "version")
 _UPDATE_CASE = (update(_CASES).where(_CASES.c.id == bindparam("case_id"), _CASES.c.version == bindparam("read_version"))
                 .values({c: bindparam(c) for c in _CACHE_COLUMNS}))
 _INSERT_EVENT = insert(_EVENTS)
@@ -204,7 +204,7 @@ def cache_values(view: CaseView) -> dict[str, Any]:
     return {"state": view.state, "received_on": view.received_on, "outcome": view.outcome,
             "concluded_on": view.concluded_on, "reply_due": view.due("reply_due"),
             "next_due": min(dues) if dues else None, "correction_notice_due": view.due("correction_notice_due"),
-            "provisional": bool(view.provisional),
+            "provisional": bool(view.provisional), "deadlines_provisional": view.provisional,
             "deadlines": {name: d.due.isoformat() for name, d in view.deadlines.items()}}
 
 
@@ -365,7 +365,7 @@ class ListFilter:
 
 
 LIST_COLUMNS = ("id", "body", "state", "applicant_type", "channel", "registered_on", "received_on", "outcome",
-                "concluded_on", "reply_due", "next_due", "deadlines", "provisional", "handler")
+                "concluded_on", "reply_due", "next_due", "deadlines", "deadlines_provisional", "provisional", "handler")
 
 
 def list_cases(ctx: Context, f: ListFilter) -> list[Any]:

@@ -197,6 +197,9 @@ def test_provisional_deadline_and_recompute_after_a_calendar_file(db_url, tmp_pa
     # Jan 4-8 (11) 11-15 (16) 18-21 (20).
     assert c["deadlines"]["reply_due"] == "2027-01-21"
     assert c["deadlines_provisional"] == ["reply_due"]
+    listed = rf.json("case", "list")[0]
+    assert listed["deadlines_provisional"] == ["reply_due"]  # the correction-notice day, in 2026, is not
+    assert "（暂定）" in rf.ok("case", "list").stdout
     (cfg_dir / "calendar" / "2027.toml").write_text(
         'version = 1\n[[history]]\ndate = 2026-11-01\nversion = 1\nsource = "测试用的2027年安排"\n'
         '[[year]]\nyear = 2027\nsource = "测试用的2027年安排"\n'

@@ -67,7 +67,7 @@ def row_json(row: CaseFile) -> dict[str, Any]:
         "outcome": row.outcome,
         "concluded_on": _iso(row.concluded_on),
         "deadlines": deadlines,
-        "deadlines_provisional": list(deadlines) if row.provisional else [],
+        "deadlines_provisional": list(row.deadlines_provisional or []),
         "next_due": _iso(row.next_due),
         "handler": row.handler,
     }

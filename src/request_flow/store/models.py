@@ -45,6 +45,7 @@ class CaseFile(SQLModel, table=True):
     next_due: date | None = None  # the earliest running deadline, the optional correction notice aside
     correction_notice_due: date | None = None  # until the notice is issued; passing it is not "overdue"
     deadlines: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    deadlines_provisional: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     provisional: bool = False
     version: int = 1  # optimistic lock: two staff acting at once, one is told
     created_at: datetime

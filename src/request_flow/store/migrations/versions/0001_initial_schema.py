@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.Column('next_due', sa.Date(), nullable=True),
     sa.Column('correction_notice_due', sa.Date(), nullable=True),
     sa.Column('deadlines', sa.JSON(), nullable=False),
+    sa.Column('deadlines_provisional', sa.JSON(), nullable=False),
     sa.Column('provisional', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
