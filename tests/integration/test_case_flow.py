@@ -229,3 +229,8 @@ def test_lifecycle_diagram(rf):
     out = rf.ok("lifecycle").stdout
     assert out.startswith("stateDiagram-v2")
     assert "in_progress --> awaiting_correction: request_correction 第三十条" in out
+    steps = rf.json("lifecycle")
+    assert {"trigger": "extend", "label": "延长答复期限", "from": ["in_progress", "consulting", "awaiting_fee",
+            "awaiting_reasons"], "to": "=", "article": "第三十三条第二款", "condition": None} in steps
+    assert rf.json("calendar", "add-workdays", "2026-02-13", "7")["date"] == "2026-03-02"  # calendar.md example
+    assert rf.json("init")["example_body"] is True

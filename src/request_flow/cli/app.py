@@ -71,10 +71,14 @@ def _print_case(ctx: services.Context, row, view, as_json: bool, detail: bool = 
 # -- setup -------------------------------------------------------------------------------------------------------
 
 @app.command()
-def init() -> None:
+def init(as_json: JsonOpt = False) -> None:
     """创建或升级数据库（可重复运行）。"""
     ctx = _ctx()
     services.init_db(ctx)
+    if as_json:
+        emit({"database": _safe_url(ctx.url), "body": ctx.body.code, "body_name": ctx.body.name,
+              "example_body": ctx.body.example, "calendar_version": ctx.cal.version})
+        return
     typer.echo(f"数据库已就绪：{_safe_url(ctx.url)}；当前机关：{ctx.body.name}（{ctx.body.code}）")
 
 
@@ -85,11 +89,15 @@ def _safe_url(url: str) -> str:
 
 
 @app.command()
-def lifecycle(fmt: Annotated[str, typer.Option("--format", help="mermaid 或 table")] = "mermaid") -> None:
+def lifecycle(fmt: Annotated[str, typer.Option("--format", help="mermaid 或 table")] = "mermaid",
+              as_json: JsonOpt = False) -> None:
     """画出案件办理流程（状态机），数据来自程序实际使用的流程表。"""
     from ..domain.lifecycle import LIFECYCLE, STATE_LABELS, mermaid
 
-    if fmt == "mermaid":
+    if as_json:
+        emit([{"trigger": s.trigger, "label": s.label, "from": list(s.sources), "to": s.dest, "article": s.article,
+               "condition": s.condition} for s in LIFECYCLE])
+    elif fmt == "mermaid":
         typer.echo(mermaid(), nl=False)
     elif fmt == "table":
         for s in LIFECYCLE:
@@ -142,12 +150,17 @@ def staff_list(as_json: JsonOpt = False) -> None:
 # -- calendar -------------------------------------------------------------------------------------------------------
 
 @calendar_app.command("add-workdays")
-def calendar_add_workdays(start: str, n: int) -> None:
+def calendar_add_workdays(start: str, n: int, as_json: JsonOpt = False) -> None:
     """打印 DATE 之后第 N 个工作日（不含 DATE 当天）。"""
     from ..calendar import WorkCalendar
 
     d = parse_date(start)
-    typer.echo(WorkCalendar.default().add_workdays(d, n).isoformat())
+    cal = WorkCalendar.default()
+    result = cal.add_workdays(d, n).isoformat()
+    if as_json:
+        emit({"date": result, "from": d.isoformat(), "workdays": n, "calendar_version": cal.version})
+    else:
+        typer.echo(result)
 
 
 @calendar_app.command("show")
