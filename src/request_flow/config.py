@@ -128,6 +128,25 @@ class Settings(BaseSettings):
         chosen = init_path or path
         return (init_settings, env_settings, _TomlSource(settings_cls, Path(chosen) if chosen else None))
 
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"时区「{v}」不存在（如 Asia/Shanghai）") from None
+        return v
+
+    @field_validator("calendar_dirs_extra")
+    @classmethod
+    def _dirs(cls, v: list[Path]) -> list[Path]:
+        for p in v:
+            if not Path(p).is_dir():
+                raise ValueError(f"日历目录 {p} 不存在")
+        return v
+
     # -- derived -----------------------------------------------------------------------------------------
 
     def data_folder(self) -> Path:

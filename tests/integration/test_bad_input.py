@@ -118,6 +118,12 @@ def test_malformed_config_and_calendar_files(tmp_path, sqlite_url):
     unknown = tmp_path / "unknown.toml"
     unknown.write_text('colour = "blue"\n', encoding="utf-8")
     assert "colour" in rf.refused("init", env={"REQUEST_FLOW_CONFIG": str(unknown)}, code=2)
+    nodir = tmp_path / "nodir.toml"
+    nodir.write_text('calendar_dirs = ["/nonexistent/calendar"]\n', encoding="utf-8")
+    assert "日历目录" in rf.refused("init", env={"REQUEST_FLOW_CONFIG": str(nodir)}, code=2)
+    zone = tmp_path / "zone.toml"
+    zone.write_text('timezone = "Mars/Olympus"\n', encoding="utf-8")
+    assert "时区" in rf.refused("init", env={"REQUEST_FLOW_CONFIG": str(zone)}, code=2)
     body_cfg = tmp_path / "body.toml"
     body_cfg.write_text('[[body]]\ncode = "bad code!"\nname = "某局"\nshort_name = "某"\n', encoding="utf-8")
     assert "body" in rf.refused("init", env={"REQUEST_FLOW_CONFIG": str(body_cfg)}, code=2)
