@@ -65,9 +65,15 @@ def sqlite_url(tmp_path):
 
 
 class Runner:
-    """Runs the installed `request-flow` as a user would, with its own HOME and database."""
+    """Runs `request-flow` as a user would, with its own HOME and database.
 
-    def __init__(self, url: str, home: Path):
+    `in_process=False` starts the installed command as a subprocess (end-to-end, about 0.8 s a call here);
+    `in_process=True` calls the same entry point (`request_flow.cli.main.run`) in this process with the same
+    environment, for the many tests whose subject is a rule rather than the process boundary.
+    """
+
+    def __init__(self, url: str, home: Path, in_process: bool = False):
+        self.in_process = in_process
         self.url = url
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("REQUEST_FLOW_")}
         self.env.update(REQUEST_FLOW_DATABASE_URL=url, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
@@ -75,8 +81,28 @@ class Runner:
         self.cwd = home
 
     def __call__(self, *args: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+        if self.in_process:
+            return self._run_here([str(a) for a in args], {**self.env, **(env or {})})
         return subprocess.run([EXE, *map(str, args)], env={**self.env, **(env or {})}, cwd=self.cwd,
                               capture_output=True, text=True, timeout=timeout)
+
+    def _run_here(self, args: list[str], env: dict) -> subprocess.CompletedProcess:
+        import contextlib
+        import io
+
+        from request_flow.cli.main import run
+
+        saved = dict(os.environ)
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            os.environ.clear()
+            os.environ.update(env)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = run(args)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        return subprocess.CompletedProcess(["request-flow", *args], code, out.getvalue(), err.getvalue())
 
     def popen(self, *args: str, env: dict | None = None) -> subprocess.Popen:
         return subprocess.Popen([EXE, *map(str, args)], env={**self.env, **(env or {})}, cwd=self.cwd,
@@ -100,17 +126,24 @@ class Runner:
         return lines[0]
 
 
-@pytest.fixture
-def rf(db_url, tmp_path):
-    runner = Runner(db_url, tmp_path)
+def _ready(runner: Runner) -> Runner:
     runner.ok("init")
     runner.ok("staff", "add", "王主任", "--role", "office_head")
     return runner
+
+
+@pytest.fixture
+def rf(db_url, tmp_path):
+    """The command line in this process, on SQLite and on PostgreSQL."""
+    return _ready(Runner(db_url, tmp_path, in_process=True))
 
 
 @pytest.fixture
 def rf_sqlite(sqlite_url, tmp_path):
-    runner = Runner(sqlite_url, tmp_path)
-    runner.ok("init")
-    runner.ok("staff", "add", "王主任", "--role", "office_head")
-    return runner
+    return _ready(Runner(sqlite_url, tmp_path, in_process=True))
+
+
+@pytest.fixture
+def rf_exe(db_url, tmp_path):
+    """The installed `request-flow` command as a subprocess, on SQLite and on PostgreSQL."""
+    return _ready(Runner(db_url, tmp_path))

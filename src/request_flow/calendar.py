@@ -182,9 +182,15 @@ class WorkCalendar(_WorkCalendar):
         """The official schedules plus the body's configured overrides."""
         from .config import get_settings
 
-        return _cached(tuple(get_settings().calendar_dirs()))
+        dirs = tuple(get_settings().calendar_dirs())
+        return _cached(dirs, _stamp(dirs))
+
+
+def _stamp(dirs: tuple[Path, ...]) -> tuple:
+    """Cheap: names, sizes and modification times. A long-running worker sees a changed calendar file."""
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in calendar_files(dirs))
 
 
 @lru_cache(maxsize=4)
-def _cached(dirs: tuple[Path, ...]) -> _WorkCalendar:
+def _cached(dirs: tuple[Path, ...], stamp: tuple) -> _WorkCalendar:
     return load_calendar(dirs)

@@ -110,7 +110,7 @@ def test_applicant_text_is_data(rf_sqlite):
 
 
 def test_malformed_config_and_calendar_files(tmp_path, sqlite_url):
-    rf = Runner(sqlite_url, tmp_path)
+    rf = Runner(sqlite_url, tmp_path, in_process=True)
     bad = tmp_path / "bad.toml"
     bad.write_text("database_url = [unclosed", encoding="utf-8")
     assert "配置文件" in rf.refused("init", env={"REQUEST_FLOW_CONFIG": str(bad)}, code=2)
@@ -164,7 +164,7 @@ def test_several_bodies_are_kept_apart(tmp_path, sqlite_url):
     cfg = tmp_path / "bodies.toml"
     cfg.write_text('[[body]]\ncode = "TA"\nname = "甲镇人民政府"\nshort_name = "甲政"\n'
                    '[[body]]\ncode = "TB"\nname = "乙镇人民政府"\nshort_name = "乙政"\n', encoding="utf-8")
-    rf = Runner(sqlite_url, tmp_path)
+    rf = Runner(sqlite_url, tmp_path, in_process=True)
     rf.env["REQUEST_FLOW_CONFIG"] = str(cfg)
     rf.ok("init", "--body", "TA")
     assert "--body" in rf.refused("case", "list", code=2)

@@ -20,7 +20,9 @@ def events(rf, case_id):
     return rf.json("case", "show", case_id)["events"]
 
 
-def test_worked_examples_of_the_calendar(rf):
+def test_worked_examples_of_the_calendar(rf_exe):
+    """End to end: the installed command, as a subprocess."""
+    rf = rf_exe
     c = new_case(rf, "2025-01-24")
     assert c["received_on"] == "2025-01-24"
     assert c["deadlines"] == {"correction_notice_due": "2025-02-10", "reply_due": "2025-02-27"}
@@ -100,7 +102,8 @@ def test_confirmation_channels_wait_without_a_clock(rf):
     assert rf.refused("case", "new", "--applicant", "李某", "--type", "other", "--channel", "in_person", code=2)
 
 
-def test_decide_reply_deliver_closes_the_case(rf):
+def test_decide_reply_deliver_closes_the_case(rf_exe):
+    rf = rf_exe
     c = new_case(rf, "2025-01-24")
     cid = c["id"]
     msg = rf.refused("case", "decide", cid, "--outcome", "not_exist", "--on", "2025-02-12")
@@ -185,7 +188,7 @@ def test_provisional_deadline_and_recompute_after_a_calendar_file(db_url, tmp_pa
     (cfg_dir / "calendar").mkdir(parents=True)
     config = cfg_dir / "request-flow.toml"
     config.write_text("", encoding="utf-8")
-    rf = Runner(db_url, tmp_path)
+    rf = Runner(db_url, tmp_path, in_process=True)
     rf.env["REQUEST_FLOW_CONFIG"] = str(config)
     rf.ok("init")
     rf.ok("staff", "add", "王主任", "--role", "office_head")
