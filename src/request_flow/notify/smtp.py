@@ -71,8 +71,10 @@ def classify(exc: BaseException) -> SendError:
                           for r, (c, m) in exc.recipients.items())
         return SendError(f"收件人被拒绝：{detail}", permanent=all(c >= 500 for c in codes))
     if isinstance(exc, smtplib.SMTPResponseException):
+        # A 4xx to MAIL or DATA (421, 451, 452 ...) is the server's trouble, not this message's: everything waits,
+        # so that the queue goes out in order when the server is back. Only refused recipients are per message.
         code = exc.smtp_code
-        return SendError(_describe(exc), permanent=code >= 500, connection=code == 421)
+        return SendError(_describe(exc), permanent=code >= 500, connection=code < 500)
     # SMTPServerDisconnected, SMTPConnectError without a code, refused connections, timeouts, TLS errors
     return SendError(_describe(exc), permanent=False, connection=True)
 
