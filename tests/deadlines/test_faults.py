@@ -7,9 +7,8 @@ calendar, so each reply falls due 3 working days from now and calls for exactly 
 
 from __future__ import annotations
 
-import time
-
 import re
+import time
 
 from .conftest import seed, wait_until
 

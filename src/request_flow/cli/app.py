@@ -27,6 +27,7 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(letters_app, name="letters")
 from .deadlines import deadlines_app, worker_command  # noqa: E402  (the deadline workers)
+
 app.add_typer(deadlines_app, name="deadlines"); app.command("worker")(worker_command)  # noqa: E702
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
