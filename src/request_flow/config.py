@@ -83,6 +83,30 @@ class PolicySettings(BaseModel):
         return Policy(**self.model_dump())
 
 
+class ReminderSettings(BaseModel):
+    """The deadline workers: when reminders go out, how the outbox retries, how often the schedule runs."""
+
+    offsets: list[int] = Field(default_factory=lambda: [5, 3, 1, 0])  # working days before each deadline
+    overdue_daily: bool = True  # once overdue: one reminder each working day
+    head_offsets: int = Field(3, ge=0, le=20)  # reply due within this many working days: the head is told too
+    sender: str = "request-flow <request-flow@localhost>"
+    sweep_seconds: float = Field(300, gt=0, le=86400)  # the beat schedule's sweep
+    dispatch_seconds: float = Field(30, gt=0, le=3600)  # the outbox is re-read this often
+    digest_time: str = Field("08:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # working days, Asia/Shanghai
+    retry_base_seconds: float = Field(30, gt=0, le=3600)  # SMTP 4xx / connection errors: 30 s, 60 s, 120 s ...
+    retry_max_seconds: float = Field(1800, gt=0, le=86400)
+    lease_seconds: float = Field(120, ge=1, le=3600)  # one sender at a time; a dead sender's lease runs out
+    smtp_timeout: float = Field(30, gt=0, le=600)
+    requeue_seconds: float = Field(120, gt=0, le=86400)  # a queued reminder not sent by then is nudged again
+
+    @field_validator("offsets")
+    @classmethod
+    def _offsets(cls, v: list[int]) -> list[int]:
+        if not v or any(o < 0 or o > 60 for o in v):
+            raise ValueError("提醒时点应为 0 至 60 之间的工作日数，如 [5, 3, 1, 0]")
+        return sorted(set(v), reverse=True)
+
+
 class _TomlSource(PydanticBaseSettingsSource):
     def __init__(self, settings_cls: type[BaseSettings], path: Path | None):
         super().__init__(settings_cls)
@@ -120,6 +144,7 @@ class Settings(BaseSettings):
     calendar_dirs_extra: list[Path] = Field(default_factory=list, alias="calendar_dirs")
     policy_settings: PolicySettings = Field(default_factory=PolicySettings, alias="policy")
     bodies: list[BodyProfile] = Field(default_factory=list)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
@@ -213,6 +238,7 @@ _PYDANTIC_WORDS = {
     "int_type": "应为整数",
     "bool_parsing": "应为 true 或 false",
     "greater_than_equal": "数值太小",
+    "greater_than": "数值应大于零",
     "less_than_equal": "数值太大",
     "list_type": "应为列表",
 }

@@ -90,8 +90,84 @@ def run_demo(keep: bool = False) -> Path:
     con.print(f"\n[bold]{c} 的答复期限是怎么算的[/bold]")
     for line in view.deadlines["reply_due"].lines():
         con.print(f"  {line}")
+    _demo_deadlines(ctx, con, new, do, ago)
     if keep:
         con.print(f"\n演示数据库保留在 {db}；查看：request-flow --db sqlite:///{db} case list")
     else:
         shutil.rmtree(folder, ignore_errors=True)
     return db
+
+
+# -- the deadline workers ------------------------------------------------------------------------------------------
+
+def _demo_deadlines(ctx, con, new, do, ago) -> None:
+    """One pass of the deadline sweep: reminders (sent to a local SMTP server when aiosmtpd is installed,
+    printed otherwise) and a case whose correction period ran out, closed by itself."""
+    import os
+
+    from . import deadlines
+    from .config import configure, get_settings
+    from .notify.message import LABELS
+
+    con.print("\n[bold]期限检查（request-flow deadlines sweep）[/bold]")
+    services.add_staff(ctx, "演示工作人员", "clerk", "clerk@example.org")
+    g = new("孙某某", "natural_person", "in_person", ago(20), ago(20), "某小区规划许可文件")
+    do(g, ago(18), "一次性告知补正，补正期限10个工作日（第三十条）",
+       lambda v, d, s: acts.request_correction(v, d, "请写明小区名称", 10))
+    new("周某某", "natural_person", "in_person", ago(17), ago(17), "某路段交通事故统计")  # reply due in 3 working days
+    new("某某咨询有限公司", "commercial", "in_person", ago(22), ago(22), "某招商引资协议")  # reply 2 working days overdue
+    server = None
+    inbox: list = []
+    try:  # a real SMTP server on loopback, when the test extras are installed
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        class Inbox:
+            async def handle_DATA(self, server, session, envelope):
+                inbox.append(envelope.content)
+                return "250 OK"
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = Controller(Inbox(), hostname="127.0.0.1", port=port)
+        server.start()
+        os.environ["REQUEST_FLOW_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        current = get_settings()
+        configure(database_url=current.database_url, config=str(current.config) if current.config else None,
+                  user=current.user)
+        ctx = services.context()
+        con.print(f"（在 127.0.0.1:{port} 启动了一个本地 SMTP 服务器接收提醒邮件）")
+    except ImportError:
+        con.print("（未配置 SMTP：提醒只打印。配置 REQUEST_FLOW_SMTP_URL 后即发送邮件）")
+    shown: list[str] = []
+    try:
+        result = deadlines.sweep(ctx, printer=lambda item: shown.append(item["text"]))
+    finally:
+        if server is not None:
+            server.stop()
+            os.environ.pop("REQUEST_FLOW_SMTP_URL", None)
+    for c in result.closed:
+        con.print(f"  自动终止办理：{c['id']}（补正期限届满未补正，第三十条），{c['on']}，"
+                  f"终止办理告知书文号 {c.get('letter')}，办理人：{c['actor']}")
+    for r in result.reminders:
+        left = r["days_left"]
+        when = "今天届满" if left == 0 else (f"还有{left}个工作日" if left > 0 else f"已逾期{-left}个工作日")
+        con.print(f"  提醒：{r['id']} {LABELS[r['kind']][0]} {r['due']}（{when}）→ {'、'.join(r['to'])}")
+    d = result.delivery
+    if d.get("sent"):
+        con.print(f"  已通过 SMTP 发送{d['sent']}封提醒邮件（纯文本和 HTML，不含申请人个人信息）")
+    if inbox:
+        import email
+        import email.policy
+
+        shown = [email.message_from_bytes(inbox[-1], policy=email.policy.default).get_body(("plain",)).get_content()]
+        con.print(f"  本地 SMTP 服务器收到{len(inbox)}封；最后一封如下：")
+    for text in shown[:1]:
+        if not inbox:
+            con.print("  打印的第一封提醒：")
+        for line in text.rstrip().splitlines():
+            con.print(f"    {line}", markup=False)
+    again = deadlines.sweep(ctx, printer=lambda item: None)
+    con.print(f"  同一天再检查一遍：新提醒{len(again.reminders)}封，自动办结{len(again.closed)}件（不会重复）")

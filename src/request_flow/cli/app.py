@@ -26,6 +26,9 @@ app.add_typer(case_app, name="case")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(letters_app, name="letters")
+from .deadlines import deadlines_app, worker_command  # noqa: E402  (the deadline workers)
+
+app.add_typer(deadlines_app, name="deadlines"); app.command("worker")(worker_command)  # noqa: E702
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]

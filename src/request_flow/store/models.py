@@ -112,3 +112,49 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Reminder(SQLModel, table=True):
+    """The outbox of the deadline workers: one row per reminder, unique per (case, kind, deadline, offset).
+
+    Written in the same transaction that decides to send it; the sending task claims it, sends it and marks it
+    sent. `case_id` is the case's number, or `*<BODY>` for a body's morning digest (hence no foreign key).
+    `offset` is the working days left before the deadline (5, 3, 1, 0), or minus the working days overdue.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("case_id", "kind", "due_on", "offset", name="uq_reminder_key"),
+        Index("ix_reminder_status_id", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    body: str
+    case_id: str
+    kind: str  # a deadline name (reply_due, correction_due, ...) or "digest"
+    due_on: date
+    offset: int
+    decided_on: date  # the sweep's day
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    status: str = "queued"  # queued, sending, sent, failing, failed, printed, cancelled
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    enqueued_at: datetime | None = None
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    created_at: datetime
+
+
+class OutboxLease(SQLModel, table=True):
+    """One sender at a time, across workers and machines: whoever holds the lease sends, in queue order."""
+
+    __tablename__ = "outbox_lease"
+
+    name: str = Field(primary_key=True)
+    holder: str = ""
+    expires_at: datetime | None = None

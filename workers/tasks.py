@@ -1,0 +1,69 @@
+"""Each task a thin call into `request_flow.deadlines`; all of them idempotent (safe to run twice)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from celery import shared_task
+
+log = logging.getLogger("request_flow.workers")
+_fingerprint: list[str] = []
+
+
+def _ctx():
+    """The settings and calendar of this process; the calendar is read again when its files changed."""
+    from request_flow import calendar, deadlines, services
+
+    ctx = services.context()
+    now = calendar.fingerprint(ctx.settings.calendar_dirs())
+    if _fingerprint and _fingerprint[0] != now:
+        ctx = deadlines.fresh_calendar(ctx)
+    _fingerprint[:] = [now]
+    return ctx
+
+
+@shared_task(name="request_flow.sweep")
+def sweep(today: str | None = None) -> dict:
+    """The schedule's sweep: a task per lapsed case, the due reminders into the outbox, then the sender."""
+    from request_flow import deadlines
+
+    ctx = _ctx()
+    day = date.fromisoformat(today) if today else ctx.today()
+    result = deadlines.sweep(ctx, day, on_case=lambda case_id: act_on_case.delay(case_id, day.isoformat()),
+                             deliver=lambda: send.delay())
+    log.info("sweep %s: %d reminders queued, %d calendar moves", day, len(result.reminders), len(result.moved))
+    return {"reminders": len(result.reminders)}
+
+
+@shared_task(name="request_flow.act_on_case")
+def act_on_case(case_id: str, today: str) -> list:
+    """The automatic acts of one case (closure, a consultation's silence), each in its own transaction."""
+    from request_flow import deadlines
+
+    done = deadlines.act_on_case(_ctx(), case_id, date.fromisoformat(today))
+    for item in done:
+        log.info("case %s: %s", case_id, item.get("outcome") or item.get("kind") or item.get("skipped"))
+    return done
+
+
+@shared_task(name="request_flow.send")
+def send() -> dict:
+    """Send the outbox in queue order under the lease; a second copy of this task finds the lease taken."""
+    from request_flow import deadlines
+
+    result = deadlines.flush(_ctx())
+    if result.sent or result.failing or result.failed:
+        log.info("send: %d sent, %d failing, %d failed", len(result.sent), len(result.failing), len(result.failed))
+    return result.to_json()
+
+
+@shared_task(name="request_flow.digest")
+def digest() -> int:
+    """The morning digest, on working days only (the official calendar decides, not the weekday)."""
+    from request_flow import deadlines
+
+    made = deadlines.queue_digest(_ctx())
+    if made:
+        send.delay()
+    return len(made)
