@@ -86,6 +86,11 @@ class Runner:
         return subprocess.run([EXE, *map(str, args)], env={**self.env, **(env or {})}, cwd=self.cwd,
                               capture_output=True, text=True, timeout=timeout)
 
+    def exe(self, *args: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+        """Always the installed command in a process of its own (for a process that is meant to die)."""
+        return subprocess.run([EXE, *map(str, args)], env={**self.env, **(env or {})}, cwd=self.cwd,
+                              capture_output=True, text=True, timeout=timeout)
+
     def _run_here(self, args: list[str], env: dict) -> subprocess.CompletedProcess:
         import contextlib
         import io

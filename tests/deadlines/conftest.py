@@ -164,7 +164,7 @@ def office(sqlite_url, tmp_path):
     """A SQLite installation with short worker intervals, a handler and an office head with e-mail."""
     cfg = tmp_path / "rf.toml"
     cfg.write_text(FAST, encoding="utf-8")
-    r = Runner(sqlite_url, tmp_path)
+    r = Runner(sqlite_url, tmp_path, in_process=True)
     r.env.update(REQUEST_FLOW_CONFIG=str(cfg), REQUEST_FLOW_NOTIFY_TO="office@example.org")
     r.ok("init")
     r.ok("staff", "add", "王主任", "--role", "office_head", "--email", "head@example.org")

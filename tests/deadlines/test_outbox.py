@@ -18,7 +18,7 @@ def test_crash_between_send_and_mark_and_a_permanent_refusal(office, mail):
               "--received", "2025-01-24", "--handler", "赵科员")
     # Thu 02-20: reply due Thu 02-27, Feb 21 (1) 24-27 (5): the offset-5 reminder for each of the three cases.
     # The process dies right after the SMTP server accepted the first message, before marking it sent.
-    r = office("deadlines", "sweep", "--today", "2025-02-20", env={**env, "REQUEST_FLOW_TEST_CRASH_AFTER_SEND": "1",
+    r = office.exe("deadlines", "sweep", "--today", "2025-02-20", env={**env, "REQUEST_FLOW_TEST_CRASH_AFTER_SEND": "1",
                                                                    "REQUEST_FLOW_NOTIFY_TO": ""})
     assert r.returncode == 137
     assert len(mail.messages) == 1
