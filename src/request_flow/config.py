@@ -83,6 +83,15 @@ class PolicySettings(BaseModel):
         return Policy(**self.model_dump())
 
 
+class ReportSettings(BaseModel):
+    """[report]: how the annual report counts where the format leaves a choice (docs/decisions.md)."""
+
+    model_config = {"extra": "forbid"}
+
+    # table 四: "filed" (appeals filed in the year) or "activity" (decided in the year, plus those pending at its end)
+    appeals_counted_by: str = Field("filed", pattern=r"^(filed|activity)$")
+
+
 class _TomlSource(PydanticBaseSettingsSource):
     def __init__(self, settings_cls: type[BaseSettings], path: Path | None):
         super().__init__(settings_cls)
@@ -120,6 +129,7 @@ class Settings(BaseSettings):
     calendar_dirs_extra: list[Path] = Field(default_factory=list, alias="calendar_dirs")
     policy_settings: PolicySettings = Field(default_factory=PolicySettings, alias="policy")
     bodies: list[BodyProfile] = Field(default_factory=list)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

@@ -26,6 +26,9 @@ app.add_typer(case_app, name="case")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(letters_app, name="letters")
+from .report import import_app, report_app  # noqa: E402, I001  (annual report and history import)
+app.add_typer(report_app, name="report")
+app.add_typer(import_app, name="import")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
