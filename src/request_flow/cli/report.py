@@ -64,14 +64,14 @@ def annual(
     from ..reporting import documents, staff_texts
 
     staff = staff_texts.load(Path(texts) if texts else None, year)
-    for warning in staff.warnings:
-        typer.echo(f"提示：{warning}", err=True)
     path = Path(out) if out else _default_name(doc, fmt)
     with ctx.session() as s:
         from ..reporting.compute import by_month
 
         months = by_month(s.connection(), ctx.body.code, year)
     documents.write(fmt, doc, staff, months, path)
+    for warning in staff.warnings:
+        typer.echo(f"提示：{warning}", err=True)
     failing = [c for c in doc["checks"] if not c["ok"]]
     typer.echo(f"已写出：{path.resolve()}" + (f"（{len(failing)}项勾稽关系检查未通过，见报告）" if failing else ""))
 
