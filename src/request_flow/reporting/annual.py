@@ -38,14 +38,17 @@ def build(ctx: Any, year: int) -> dict[str, Any]:
         conn = s.connection()
         t3, t4, anomalies = tables(conn, body.code, year, rule)
         locks = locks_of(conn, body.code)
+        prev_t3, _, _ = tables(conn, body.code, year - 1, rule)
+        checks = R.check_tables(t3, t4, prev_t3["carried_out"], f"{year - 1}年度报表")
         prev = locks.get(year - 1)
-        if prev is not None:
-            prev_out = prev.snapshot["table3"]["carried_out"]
-            prev_label = f"{year - 1}年度已公布报表"
-        else:
-            prev_t3, _, _ = tables(conn, body.code, year - 1, rule)
-            prev_out, prev_label = prev_t3["carried_out"], f"{year - 1}年度报表"
-        checks = R.check_tables(t3, t4, prev_out, prev_label)
+        if prev is not None:  # the published figure may differ after a recorded correction: say so
+            published = prev.snapshot["table3"]["carried_out"]
+            notes = [f"「{R.COLUMNS[c]}」列已公布{published[c]}、更正后{prev_t3['carried_out'][c]}"
+                     for c in R.COLUMNS if published[c] != prev_t3["carried_out"][c]]
+            if notes:
+                check4 = next(c for c in checks if c.name == "carried_over")
+                check4.detail = "；".join(filter(None, [check4.detail, f"{year - 1}年度报告公布后有更正：" + "，".join(notes)
+                                                       + f"（见{year - 1}年度报告的更正说明）"]))
         checks.append(compute.records_check(conn, body.code, year, t3, anomalies))
         fees = compute.fees_collected(conn, body.code, year)
         lock = locks.get(year)
