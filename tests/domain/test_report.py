@@ -79,3 +79,41 @@ def test_a_malformed_table_is_bad_input(mutate, words):
     mutate(doc)
     with pytest.raises(BadInput, match=words):
         R.parse_report(doc)
+
+
+def consistent():
+    """A small table that adds up, by hand: 3 new and 1 carried in (natural persons); 2 disclosed, 1 not held,
+    1 carried out. Appeals: 1 review upheld, 1 lawsuit pending."""
+    t3, t4 = zeros()
+    for row, n in (("new", 3), ("carried_in", 1), ("disclosed", 2), ("unable.not_held", 1), ("total_processed", 3),
+                   ("carried_out", 1)):
+        t3[row]["natural_person"] = t3[row]["total"] = n
+    t4["reconsideration"].update(upheld=1, total=1)
+    t4["litigation_direct"].update(pending=1, total=1)
+    return t3, t4
+
+
+def _bump(t, *cells):
+    for row, col, d in cells:
+        t[row][col] += d
+
+
+# One deliberate error per arithmetic rule; each is caught by its own check and by no other.
+RULE_ERRORS = {
+    "balance": lambda t3, t4: _bump(t3, ("new", "natural_person", 1), ("new", "total", 1)),
+    "total_processed": lambda t3, t4: _bump(t3, ("disclosed", "natural_person", 1), ("disclosed", "total", 1)),
+    "row_totals": lambda t3, t4: _bump(t3, ("new", "total", 1), ("carried_out", "total", 1)),
+    "carried_over": lambda t3, t4: None,  # the previous year's carried_out differs (below)
+    "table4_totals": lambda t3, t4: _bump(t4, ("litigation_direct", "total", 1)),
+}
+
+
+@pytest.mark.parametrize("rule", list(RULE_ERRORS))
+def test_each_arithmetic_rule_catches_its_error(rule):
+    t3, t4 = consistent()
+    RULE_ERRORS[rule](t3, t4)
+    previous = {c: 0 for c in R.COLUMNS} if rule == "carried_over" else {**t3["carried_in"]}
+    checks = R.check_tables(t3, t4, previous)
+    assert [c.name for c in checks if not c.ok] == [rule]
+    failing = next(c for c in checks if not c.ok)
+    assert failing.detail and ("相差" in failing.detail or "多" in failing.detail or "少" in failing.detail)

@@ -113,8 +113,10 @@ def check(
                 typer.echo(f"  ✓ {title}" + (f"（{c.detail}）" if c.detail else ""))
             else:
                 typer.echo(f"  ✗ {title}：{c.detail}")
-    if failing:
-        raise typer.Exit(1)
+    if failing:  # exit 1 with one line on stderr; the cells and differences are on stdout above
+        from ..domain.errors import Refused
+
+        raise Refused(f"{len(failing)}项勾稽关系检查未通过：" + "、".join(R.CHECK_TITLES[c.name] for c in failing))
 
 
 def _read_json(file: str):
