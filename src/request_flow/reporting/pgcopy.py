@@ -16,6 +16,8 @@ def _cell(value: Any) -> str:
         text = "t" if value else "f"
     elif isinstance(value, datetime | date):
         text = value.isoformat()
+    elif isinstance(value, str):
+        text = value  # text, or a JSON document already serialized (importer.RawJSON)
     elif isinstance(value, dict | list):
         text = json.dumps(value, ensure_ascii=False)
     else:

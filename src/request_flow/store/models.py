@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -192,4 +192,7 @@ Index("ix_case_body_received", CaseFile.__table__.c.body, CaseFile.__table__.c.r
       CaseFile.__table__.c.concluded_on, CaseFile.__table__.c.applicant_type)
 Index("ix_case_body_concluded", CaseFile.__table__.c.body, CaseFile.__table__.c.concluded_on,
       CaseFile.__table__.c.outcome, CaseFile.__table__.c.applicant_type, CaseFile.__table__.c.received_on)
-Index("ix_case_event_kind_on", CaseEvent.__table__.c.kind, CaseEvent.__table__.c.happened_on)
+# Partial: only the fee events the report sums, so that bulk imports of other events do not maintain it.
+_FEE_EVENTS = text("kind IN ('fee_notice', 'fee_paid')")
+Index("ix_case_event_fees", CaseEvent.__table__.c.kind, CaseEvent.__table__.c.happened_on,
+      sqlite_where=_FEE_EVENTS, postgresql_where=_FEE_EVENTS)

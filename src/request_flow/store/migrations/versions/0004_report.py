@@ -70,7 +70,9 @@ def upgrade() -> None:
     op.create_index('ix_case_body_received', 'case_file', ['body', 'received_on', 'concluded_on', 'applicant_type'])
     op.create_index('ix_case_body_concluded', 'case_file',
                     ['body', 'concluded_on', 'outcome', 'applicant_type', 'received_on'])
-    op.create_index('ix_case_event_kind_on', 'case_event', ['kind', 'happened_on'])
+    fee_events = sa.text("kind IN ('fee_notice', 'fee_paid')")
+    op.create_index('ix_case_event_fees', 'case_event', ['kind', 'happened_on'], sqlite_where=fee_events,
+                    postgresql_where=fee_events)
     _backfill_appeals()
 
 
@@ -96,7 +98,7 @@ def _backfill_appeals() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_case_event_kind_on', 'case_event')
+    op.drop_index('ix_case_event_fees', 'case_event')
     op.drop_index('ix_case_body_concluded', 'case_file')
     op.drop_index('ix_case_body_received', 'case_file')
     op.drop_table('report_correction')
