@@ -3,7 +3,11 @@ creates nothing, GBK from Excel detected, imported open cases go on with the dea
 
 from __future__ import annotations
 
-from .helpers import csv_file
+from datetime import date
+
+from request_flow import services
+
+from .helpers import csv_file, in_process
 
 GOOD = """
 ref,applicant_type,received_on,outcome,concluded_on,applicant_name,content,channel
@@ -31,11 +35,12 @@ def test_import_round_trip(rf, tmp_path):
     # nothing to recompute: every cached deadline is the replayed one
     assert rf.json("calendar", "recompute") == []
     # the imported open case goes on like any other
-    r = rf.json("case", "extend", open_case["id"], "--days", "5", "--approver", "王主任", "--on", "2025-03-20")
-    assert r["deadlines"]["reply_due"] == "2025-04-08"  # 5 working days after 03-31: Apr 1-3 (3), Apr 4 清明, 7, 8 (5)
+    ctx = in_process(rf)
+    view = services.extend(ctx, open_case["id"], 5, "王主任", None, date(2025, 3, 20))[1]
+    assert view.due("reply_due") == date(2025, 4, 8)  # 5 working days after 03-31: Apr 1-3 (3), Apr 4 清明, 7, 8 (5)
     again = rf.json("import", "cases", tmp_path / "history.csv")
     assert (again["created"], again["skipped"]) == (2 - 2, 2)
-    assert len(rf.json("case", "list")) == 2
+    assert len(services.list_cases(ctx, services.ListFilter())) == 2
 
 
 BAD = """
