@@ -81,7 +81,7 @@ def chart_png(doc: dict[str, Any], months: dict[str, Any], warnings: list[str]) 
     right.bar(x, months["late"], bottom=months["on_time"], color="#c62828", label="逾期答复", width=0.7)
     total_on, total_late = sum(months["on_time"]), sum(months["late"])
     share = f"（按期{total_on * 100 // (total_on + total_late)}%）" if total_on + total_late else ""
-    right.set_title(f"各月答复是否在法定期限内{share}")
+    right.set_title(f"各月在本系统中答复的申请：是否在法定期限内{share}")
     right.set_xticks(x, [f"{m}" for m in x])
     right.set_xlabel("月")
     right.legend(fontsize=7, ncol=2, loc="upper center", frameon=False)
