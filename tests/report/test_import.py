@@ -3,11 +3,36 @@ creates nothing, GBK from Excel detected, imported open cases go on with the dea
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
 from datetime import date
 
+from conftest import EXE
 from request_flow import services
 
 from .helpers import csv_file, in_process
+
+
+def in_terminal(rf, *args):
+    """Run with stderr on a pseudo-terminal, as in an office: returns (stdout, what the terminal showed)."""
+    master, slave = pty.openpty()
+    r = subprocess.run([EXE, *map(str, args)], env={**rf.env, "TERM": "xterm", "COLUMNS": "100"}, cwd=rf.cwd,
+                       stdout=subprocess.PIPE, stderr=slave, timeout=120)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed: everything has been read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert r.returncode == 0, shown
+    return r.stdout.decode(), shown.decode(errors="replace")
+
 
 GOOD = """
 ref,applicant_type,received_on,outcome,concluded_on,applicant_name,content,channel
@@ -83,8 +108,9 @@ def test_bad_files_change_nothing(rf_sqlite, tmp_path):
     # Excel on Chinese Windows saves GBK: read as such, and said so
     gbk = csv_file(tmp_path / "gbk.csv", "ref,applicant_type,received_on,outcome,concluded_on,applicant_name\n"
                                          "K1,natural_person,2025-02-03,,,欧阳某某", encoding="gbk")
-    out = rf.ok("import", "cases", gbk).stdout
+    out, progress = in_terminal(rf, "import", "cases", gbk)  # stderr on a terminal: a progress bar
     assert "新增申请1件" in out and "GBK" in out
+    assert "写入" in progress and "1/1" in progress
     assert rf.json("case", "list")[0]["received_on"] == "2025-02-03"
     mixed = tmp_path / "mixed.csv"
     mixed.write_bytes(b"ref,applicant_type,received_on,outcome,concluded_on,applicant_name\n"
