@@ -338,6 +338,9 @@ def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
                 p["serial"] = first + i
                 p["id"] = f"{body}-{year}-{first + i:04d}"
 
+        # in the order of the registration numbers: the primary keys and the (case, seq) indexes then take each
+        # row at their end instead of all over the tree (measured: the largest part of a big import's time)
+        new.sort(key=lambda p: p["id"])
         closed_cache = {"state": "concluded", "reply_due": None, "next_due": None, "correction_notice_due": None,
                         "provisional": False, "deadlines": {}}
         case_rows, event_rows, ref_rows = [], [], []
