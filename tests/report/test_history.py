@@ -157,3 +157,12 @@ def test_three_years_imported_and_live(rf, tmp_path):
     assert (again["created"], again["skipped"]) == (0, 10)
     assert importer.run(ctx, tmp_path / "appeals.csv", "appeals", progress=False).created == 0
     assert build(rf, 2025)["table3"] == r25["table3"]
+
+    # the other way of counting table 四 ([report] appeals_counted_by = "activity"): appeals decided in 2025 by
+    # result (T2's lawsuit, L1's review), plus those pending at its end (T5's second lawsuit, T8's)
+    ctx.settings.report.appeals_counted_by = "activity"
+    assert annual.build(ctx, 2025)["table4"] == table4({
+        ("reconsideration", "corrected"): 1, ("reconsideration", "total"): 1,
+        ("litigation_direct", "corrected"): 1, ("litigation_direct", "pending"): 1, ("litigation_direct", "total"): 2,
+        ("litigation_after_reconsideration", "pending"): 1, ("litigation_after_reconsideration", "total"): 1,
+    })
