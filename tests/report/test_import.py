@@ -56,11 +56,11 @@ def test_import_round_trip(rf, tmp_path):
     assert shown["channel"] == "registered_mail"
     closed = next(c for c in cases.values() if c["state"] == "concluded")
     assert (closed["received_on"], closed["outcome"], closed["concluded_on"]) == ("2025-01-06", "already_public", "2025-01-20")
-    assert rf.json("case", "show", closed["id"])["content"] == "\\N"
-    # nothing to recompute: every cached deadline is the replayed one
-    assert rf.json("calendar", "recompute") == []
-    # the imported open case goes on like any other
     ctx = in_process(rf)
+    assert services.show(ctx, closed["id"])[0].content == "\\N"
+    # nothing to recompute: every cached deadline is the replayed one
+    assert services.recompute(ctx) == []
+    # the imported open case goes on like any other
     view = services.extend(ctx, open_case["id"], 5, "王主任", None, date(2025, 3, 20))[1]
     assert view.due("reply_due") == date(2025, 4, 8)  # 5 working days after 03-31: Apr 1-3 (3), Apr 4 清明, 7, 8 (5)
     again = rf.json("import", "cases", tmp_path / "history.csv")

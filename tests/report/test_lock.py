@@ -61,5 +61,11 @@ def test_locked_year(rf_sqlite, tmp_path):
     assert changed == {("new", "natural_person"): (1, 2), ("new", "total"): (2, 3),
                        ("unable.not_held", "natural_person"): (0, 1), ("unable.not_held", "total"): (0, 1),
                        ("total_processed", "natural_person"): (1, 2), ("total_processed", "total"): (1, 2)}
-    shown = rf.ok("report", "annual", "--year", "2024").stdout
+    from rich.console import Console
+
+    from request_flow.reporting.terminal import print_report
+
+    con = Console(record=True, width=200)
+    print_report(rep, con)
+    shown = con.export_text()
     assert "公布后的更正" in shown and "补录登记时遗漏的申请" in shown and "已公布1，更正后2" in shown
