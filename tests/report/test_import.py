@@ -102,6 +102,7 @@ def test_bad_files_change_nothing(rf_sqlite, tmp_path):
         assert line.startswith(f"bad.csv 第{no}行：") and words in line, line
     assert "共9行数据，其中8行有误" in lines[-1] and "未导入任何记录" in lines[-1]
 
+    assert "文件或文件夹不存在" in rf.refused("import", "appeals", tmp_path / "missing.csv", code=2)
     assert "缺少列 applicant_type,received_on" in rf.refused(
         "import", "cases", csv_file(tmp_path / "h.csv", "ref,type,received,outcome,concluded_on\nX,other,2025-01-02,,"),
         code=2)

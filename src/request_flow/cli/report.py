@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from ..domain.errors import BadInput
+from ..reporting import os_reason
 
 report_app = typer.Typer(no_args_is_help=True, help="政府信息公开工作年度报告")
 import_app = typer.Typer(no_args_is_help=True, help="导入历史记录（CSV）")
@@ -81,7 +82,7 @@ def _write_text(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise BadInput(f"无法写入文件 {path}：{exc.strerror}") from None
+        raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
 
 
 @report_app.command("check")
@@ -124,7 +125,7 @@ def _read_json(file: str):
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"无法读取文件 {file}：{exc.strerror}") from None
+        raise BadInput(f"无法读取文件 {file}：{os_reason(exc)}") from None
     try:
         return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

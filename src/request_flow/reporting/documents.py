@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain import report as R
 from ..domain.errors import BadInput
-from . import layout
+from . import layout, os_reason
 from .compute import OUTCOME_GROUPS
 from .staff_texts import StaffTexts
 
@@ -38,7 +38,7 @@ def write(fmt: str, doc: dict[str, Any], staff: StaffTexts, months: dict[str, An
         else:  # pragma: no cover - the command checks the format
             raise BadInput(f"不支持的格式 {fmt}")
     except OSError as exc:
-        raise BadInput(f"无法写入文件 {path}：{exc.strerror}") from None
+        raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
 
 
 # -- the chart --------------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ from ..domain.case import APPEAL, APPEAL_RESULT, IMPORTED_CONCLUSION, REGISTER, 
 from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, ApplicantType, Channel
 from ..domain.errors import BadInput, Refused
 from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef, Counter
-from . import locks
+from . import locks, os_reason
 
 CASE_REQUIRED = ("ref", "applicant_type", "received_on", "outcome", "concluded_on")
 CASE_OPTIONAL = ("applicant_name", "channel", "content", "body")
@@ -108,7 +108,7 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BadInput(f"无法读取文件 {path}：{exc.strerror}") from None
+        raise BadInput(f"无法读取文件 {path}：{os_reason(exc)}") from None
     text, encoding = decode(raw, path.name)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

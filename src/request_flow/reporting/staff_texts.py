@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..domain.errors import BadInput
+from . import os_reason
 
 PLACEHOLDER = "（待填写）"
 
@@ -101,7 +102,7 @@ def _read(path: Path) -> str:
     except UnicodeDecodeError:
         raise BadInput(f"{path} 不是 UTF-8 编码的文本文件：请另存为 UTF-8") from None
     except OSError as exc:
-        raise BadInput(f"无法读取 {path}：{exc.strerror}") from None
+        raise BadInput(f"无法读取 {path}：{os_reason(exc)}") from None
 
 
 def parse_table2(text: str, where: str = "table2.toml") -> Table2:
@@ -142,7 +143,7 @@ def write_template(folder: Path, year: int) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BadInput(f"无法创建文件夹 {folder}：{exc.strerror}") from None
+        raise BadInput(f"无法创建文件夹 {folder}：{os_reason(exc)}") from None
     files = {
         "overview.txt": f"（{year}年本机关政府信息公开工作的总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障。每行一段。）\n",
         "problems.txt": f"（{year}年政府信息公开工作存在的主要问题及改进情况。每行一段。）\n",
