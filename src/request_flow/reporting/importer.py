@@ -24,6 +24,7 @@ import csv
 import hashlib
 import io
 import json
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -140,7 +141,7 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
             if len(cells) != width:
                 rows.append((no, {"__error__": f"有{len(cells)}个字段，表头有{width}列"}))
                 continue
-            rows.append((no, dict(zip(header, (c.strip() for c in cells)))))
+            rows.append((no, dict(zip(header, [c.strip() for c in cells]))))
     except csv.Error as exc:
         raise BadInput(f"{path.name} 第{reader.line_num}行不是有效的 CSV：{exc}") from None
     return rows, encoding
@@ -230,10 +231,6 @@ class _Progress:
 
 # -- cases ------------------------------------------------------------------------------------------------------
 
-def _digest(*parts: Any) -> str:
-    return hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()[:20]
-
-
 _TYPES = frozenset(t.value for t in ApplicantType)
 _CHANNELS = frozenset(c.value for c in Channel)
 
@@ -264,7 +261,8 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], today: date) 
     content = _text(cells.get("content") or "", "申请内容") or None
     return {"ref": ref, "body": body, "applicant_type": t, "received_on": received, "outcome": outcome,
             "concluded_on": concluded, "channel": channel, "applicant_name": name, "content": content,
-            "digest": _digest(t, received, outcome, concluded, channel, name, content)}
+            "digest": hashlib.sha1(f"{t}\x1f{received}\x1f{outcome or ''}\x1f{concluded or ''}\x1f{channel}\x1f{name}\x1f"
+                                   f"{content or ''}".encode()).hexdigest()[:20]}
 
 
 def _reserve(conn, body: str, year: int, n: int) -> int:
@@ -341,36 +339,40 @@ def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
         # in the order of the registration numbers: the primary keys and the (case, seq) indexes then take each
         # row at their end instead of all over the tree (measured: the largest part of a big import's time)
         new.sort(key=lambda p: p["id"])
-        closed_cache = {"state": "concluded", "reply_due": None, "next_due": None, "correction_notice_due": None,
-                        "provisional": False, "deadlines": {}}
+        # Every value in the form the database stores (dates as ISO text, the moment as SQLAlchemy writes it,
+        # JSON serialized), so that the bulk writers pass the rows on without converting them value by value.
+        stamp = _stamp(now, conn.dialect.name)
+        iso = _IsoDates()
+        empty = RawJSON("{}")
         case_rows, event_rows, ref_rows = [], [], []
         bar.describe("写入")
         for p in new:
-            reg = {"channel": p["channel"], "applicant_type": p["applicant_type"],
-                   "received_on": p["received_on"].isoformat(), "imported": True, "ref": p["ref"]}
-            # the same document, serialized here at a fraction of json.dumps's cost (codes and dates need no escaping)
+            ri, ci = iso(p["received_on"]), iso(p["concluded_on"])
+            # serialized here at a fraction of json.dumps's cost (codes and dates need no escaping)
             reg_json = RawJSON(f'{{"channel": "{p["channel"]}", "applicant_type": "{p["applicant_type"]}", '
-                               f'"received_on": "{reg["received_on"]}", "imported": true, "ref": {json.dumps(p["ref"])}}}')
-            if p["concluded_on"] is not None:
-                cache = {**closed_cache, "received_on": p["received_on"], "outcome": p["outcome"],
-                         "concluded_on": p["concluded_on"]}
+                               f'"received_on": "{ri}", "imported": true, "ref": {json.dumps(p["ref"])}}}')
+            if ci is not None:  # what replay gives a concluded case: no running deadline
+                cache = {"state": "concluded", "received_on": ri, "outcome": p["outcome"], "concluded_on": ci,
+                         "reply_due": None, "next_due": None, "correction_notice_due": None, "provisional": 0,
+                         "deadlines": empty}
             else:
                 result.open += 1
-                cache = cache_values(replay([Event(1, REGISTER, p["received_on"], reg)], ctx.cal, policy))
+                view = replay([Event(1, REGISTER, p["received_on"], json.loads(reg_json))], ctx.cal, policy)
+                cache = {k: (iso(v) if isinstance(v, date) else RawJSON(json.dumps(v)) if isinstance(v, dict)
+                             else int(v) if isinstance(v, bool) else v) for k, v in cache_values(view).items()}
             case_rows.append({"id": p["id"], "body": p["body"], "year": p["received_on"].year, "serial": p["serial"],
                               "applicant_name": p["applicant_name"], "applicant_type": p["applicant_type"],
                               "channel": p["channel"], "id_type": None, "id_number": None, "phone": None, "email": None,
                               "address": None, "content": p["content"], "handler": ctx.user,
-                              "registered_on": p["received_on"], "created_at": now, "version": 1, **cache})
-            event_rows.append({"case_id": p["id"], "seq": 1, "kind": REGISTER, "happened_on": p["received_on"],
-                               "data": reg_json, "actor": ctx.user, "reason": "导入历史记录", "recorded_at": now})
-            if p["concluded_on"] is not None:
-                event_rows.append({"case_id": p["id"], "seq": 2, "kind": IMPORTED_CONCLUSION,
-                                   "happened_on": p["concluded_on"],
+                              "registered_on": ri, "created_at": stamp, "version": 1, **cache})
+            event_rows.append({"case_id": p["id"], "seq": 1, "kind": REGISTER, "happened_on": ri,
+                               "data": reg_json, "actor": ctx.user, "reason": "导入历史记录", "recorded_at": stamp})
+            if ci is not None:
+                event_rows.append({"case_id": p["id"], "seq": 2, "kind": IMPORTED_CONCLUSION, "happened_on": ci,
                                    "data": RawJSON(f'{{"outcome": "{p["outcome"]}", "imported": true}}'),
-                                   "actor": ctx.user, "reason": "导入历史记录", "recorded_at": now})
+                                   "actor": ctx.user, "reason": "导入历史记录", "recorded_at": stamp})
             ref_rows.append({"body": p["body"], "ref": p["ref"], "case_id": p["id"], "digest": p["digest"],
-                             "imported_at": now})
+                             "imported_at": stamp})
         _write(s, conn, [(CaseFile.__table__, case_rows), (CaseEvent.__table__, event_rows), (refs, ref_rows)],
                bar, len(new))
         bar.close()
@@ -410,13 +412,13 @@ def _write(s, conn, tables: list[tuple[Any, list[dict[str, Any]]]], bar: _Progre
             raw = conn.connection.dbapi_connection
             raw.execute("PRAGMA cache_size=-262144")  # 256 MiB while the indexes take the new rows
             try:
-                prepared = [(_sqlite_insert(table, rows[0]), _sqlite_converters(table, rows[0]), rows)
-                            for table, rows in tables if rows]
-                for start in range(0, max((len(r) for _, _, r in prepared), default=0), CHUNK):
-                    for (sql, cols), convs, rows in prepared:
+                prepared = [(_sqlite_insert(table, rows[0]), rows) for table, rows in tables if rows]
+                for start in range(0, max((len(r) for _, r in prepared), default=0), CHUNK):
+                    for (sql, cols), rows in prepared:
                         chunk = rows[start:start + CHUNK]
                         if chunk:
-                            raw.executemany(sql, _sqlite_values(chunk, cols, convs))
+                            get = operator.itemgetter(*cols)
+                            raw.executemany(sql, [get(r) for r in chunk])
                     bar.advance(min(CHUNK, count - start) if count > start else 0)
             finally:
                 raw.execute("PRAGMA cache_size=-2000")
@@ -433,56 +435,22 @@ def _sqlite_insert(table, sample: dict[str, Any]) -> tuple[str, list[str]]:
     return f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})', cols
 
 
-def _sqlite_converters(table, sample: dict[str, Any]) -> list[Any]:
-    """Per column: None (stored as given) or a function giving the form SQLAlchemy stores in SQLite."""
-    from sqlalchemy import JSON, Boolean, Date, DateTime
+def _stamp(moment: datetime, dialect: str) -> str:
+    """A UTC moment as stored: SQLAlchemy writes SQLite datetimes naive with microseconds; PostgreSQL takes ISO."""
+    utc = moment.astimezone(ZoneInfo("UTC"))
+    return utc.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else utc.isoformat()
 
-    memo: dict[Any, str] = {}  # dates and the import's moment repeat: convert each once
 
-    def day(v):
-        if v is None:
+class _IsoDates(dict):
+    """date -> ISO text, each date converted once (a file's dates repeat)."""
+
+    def __call__(self, d: date | None) -> str | None:
+        if d is None:
             return None
-        out = memo.get(v)
+        out = self.get(d)
         if out is None:
-            out = memo[v] = v.isoformat()
+            out = self[d] = d.isoformat()
         return out
-
-    def moment(v):  # a UTC datetime: naive, with microseconds
-        if v is None:
-            return None
-        out = memo.get(v)
-        if out is None:
-            out = memo[v] = v.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return out
-
-    def as_json(v):
-        return v if isinstance(v, RawJSON) else "{}" if not v else json.dumps(v)
-
-    def flag(v):
-        return None if v is None else int(bool(v))
-
-    out: list[Any] = []
-    for c in table.columns:
-        if c.name not in sample:
-            continue
-        t = getattr(c.type, "impl", c.type)  # a TypeDecorator (sqlmodel's UTCDateTime) stores as its impl
-        out.append(as_json if isinstance(t, JSON) else flag if isinstance(t, Boolean) else
-                   moment if isinstance(t, DateTime) else day if isinstance(t, Date) else None)
-    return out
-
-
-def _sqlite_values(chunk: list[dict[str, Any]], cols: list[str], convs: list[Any]) -> list[list[Any]]:
-    import operator
-
-    get = operator.itemgetter(*cols)
-    todo = [(i, f) for i, f in enumerate(convs) if f is not None]
-    out = []
-    for r in chunk:
-        v = list(get(r))
-        for i, f in todo:
-            v[i] = f(v[i])
-        out.append(v)
-    return out
 
 
 # -- appeals ----------------------------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ def _converters(table, columns: list[str]) -> list[Any]:
     def iso(v):
         if v is None:
             return ""
+        if isinstance(v, str):  # already in ISO form
+            return v
         out = memo.get(v)
         if out is None:
             out = memo[v] = v.isoformat()
