@@ -146,6 +146,13 @@ def test_three_years_imported_and_live(rf, tmp_path):
     assert dept["table3"]["new"]["total"] == 1 and dept["table3"]["carried_out"]["natural_person"] == 1
     assert dept["table3"]["total_processed"]["total"] == 0 and dept["table4"]["reconsideration"]["total"] == 0
 
+    # every cell traces to its cases: as many listed as counted, in every cell of both tables
+    for row, cells in r25["table3"].items():
+        for col, n in cells.items():
+            assert len(annual.behind(ctx, 2025, row, col)) == n, (row, col)
+    for kind, cells in r25["table4"].items():
+        for col, n in cells.items():
+            assert len(annual.behind(ctx, 2025, kind, col)) == n, (kind, col)
     # every cell traces to its cases: the ones behind 2025's results, and behind an appeal cell
     results = annual.behind(ctx, 2025, "total_processed", "total")
     assert sorted(c["ref"] or c["id"] for c in results) == sorted(["T3", "T6", "T7", l1])
