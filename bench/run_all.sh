@@ -12,9 +12,12 @@ log="$(mktemp -t rf-bench.XXXXXX)"
 trap 'rm -f "$log"' EXIT
 status=0
 for b in bench_workdays bench_cli_latency bench_acts bench_due_list bench_sweep; do
+for b in bench_workdays bench_cli_latency bench_acts bench_due_list bench_report; do
     echo
     start=$(date +%s)
-    if ! "$py" "$here/$b.py" 2>&1 | tee -a "$log"; then status=1; echo "!! $b failed" | tee -a "$log"; fi
+    args=()
+    [ "$b" = bench_report ] && args=(--sizes 20000,200000)  # 1,000,000 takes minutes: run it by hand
+    if ! "$py" "$here/$b.py" "${args[@]}" 2>&1 | tee -a "$log"; then status=1; echo "!! $b failed" | tee -a "$log"; fi
     echo "($b took $(( $(date +%s) - start )) s)"
 done
 
@@ -24,4 +27,6 @@ echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$py" -c
 grep '^SUMMARY' "$log" | sed 's/^SUMMARY /  /'
 echo "targets: add_workdays >= 20x holidays with 100% agreement; case show <= 1.5x 'import sqlmodel, typer';"
 echo "         >= 300 acts/s; due-within-3 among 100k open cases < 100 ms; sweep finds and queues 1,000 of 100k < 2 s"
+echo "         >= 300 acts/s; due-within-3 among 100k open cases < 100 ms;"
+echo "         import >= 20,000 rows/s; a year's report over 200k cases <= 3x the floor"
 exit $status

@@ -43,3 +43,9 @@ if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -h 127.0.0.1 -p 6379 pin
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   wait_for Redis redis-cli -h 127.0.0.1 -p 6379 ping
 fi
+
+# --- a Chinese font for the annual report's chart (matplotlib) and documents ---
+if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .); then
+  apt_install fonts-noto-cjk fontconfig
+  rm -rf "${HOME:-/root}/.cache/matplotlib"  # matplotlib's font list predates the new font
+fi

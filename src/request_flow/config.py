@@ -105,6 +105,13 @@ class ReminderSettings(BaseModel):
         if not v or any(o < 0 or o > 60 for o in v):
             raise ValueError("提醒时点应为 0 至 60 之间的工作日数，如 [5, 3, 1, 0]")
         return sorted(set(v), reverse=True)
+class ReportSettings(BaseModel):
+    """[report]: how the annual report counts where the format leaves a choice (docs/decisions.md)."""
+
+    model_config = {"extra": "forbid"}
+
+    # table 四: "filed" (appeals filed in the year) or "activity" (decided in the year, plus those pending at its end)
+    appeals_counted_by: str = Field("filed", pattern=r"^(filed|activity)$")
 
 
 class _TomlSource(PydanticBaseSettingsSource):
@@ -145,6 +152,7 @@ class Settings(BaseSettings):
     policy_settings: PolicySettings = Field(default_factory=PolicySettings, alias="policy")
     bodies: list[BodyProfile] = Field(default_factory=list)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):

@@ -91,10 +91,19 @@ def run_demo(keep: bool = False) -> Path:
     for line in view.deadlines["reply_due"].lines():
         con.print(f"  {line}")
     _demo_deadlines(ctx, con, new, do, ago)
+
+    # -- the annual report (issue 5): last year's history imported, table 三 printed, the whole report written --
+    from .reporting import demo_history
+
+    report_folder = demo_history.run(ctx, con, folder, today.year - 1)
+
     if keep:
         con.print(f"\n演示数据库保留在 {db}；查看：request-flow --db sqlite:///{db} case list")
     else:
+        kept = Path(tempfile.mkdtemp(prefix="request-flow-demo-report-"))
+        shutil.copytree(report_folder, kept, dirs_exist_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
+        con.print(f"\n演示数据库已删除；年度报告保留在 {kept}")
     return db
 
 

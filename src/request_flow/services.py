@@ -30,6 +30,7 @@ from .domain.codes import LETTER_KINDS
 from .domain.errors import BadInput, Refused
 from .domain.lifecycle import CONCLUDED_STATES, OPEN_STATES
 from .domain.workdays import WorkCalendar
+from .reporting import locks as report_locks
 from .store.db import session as open_session
 from .store.models import CaseEvent, CaseFile, Counter, Letter, Meta, Staff
 
@@ -237,6 +238,7 @@ def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft:
         data["letter_kind"] = draft.letter_kind
     new_event = Event(seq, draft.kind, draft.on, data, ctx.user, draft.reason)
     view = replay([*events, new_event], ctx.cal, ctx.settings.policy())
+    report_locks.on_act(ctx, s.connection(), row, events, new_event, view)  # locked years; appeal and reply caches
     _hold_for_tests()
     if not _write_cache(s, row, view):
         s.rollback()
@@ -304,6 +306,7 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
         s.flush()
         s.add(CaseEvent(case_id=case_id, seq=1, kind=draft.kind, happened_on=on, data=draft.data, actor=ctx.user,
                         recorded_at=datetime.now(ZoneInfo("UTC"))))
+        report_locks.on_register(ctx, s.connection(), row)  # a receipt dated in a locked year
         _commit(s, case_id)
         return row, view
 

@@ -29,6 +29,9 @@ app.add_typer(letters_app, name="letters")
 from .deadlines import deadlines_app, worker_command  # noqa: E402  (the deadline workers)
 
 app.add_typer(deadlines_app, name="deadlines"); app.command("worker")(worker_command)  # noqa: E702
+from .report import import_app, report_app  # noqa: E402, I001  (annual report and history import)
+app.add_typer(report_app, name="report")
+app.add_typer(import_app, name="import")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]

@@ -94,7 +94,9 @@ def run(argv: list[str]) -> int:
     from .app import app
 
     try:
-        app(args=rest, prog_name="request-flow", standalone_mode=False)
+        result = app(args=rest, prog_name="request-flow", standalone_mode=False)
+        if isinstance(result, int):  # without standalone mode, click hands back typer.Exit's code
+            return result
     except typer.Exit as exc:
         return exc.exit_code
     except UsageError as exc:

@@ -41,6 +41,7 @@ EVENT_LABELS = {
     "lapse_fee": "逾期未缴费终止",
     "appeal": "提起复议或诉讼",
     "appeal_result": "复议或诉讼审结",
+    "imported_conclusion": "办结（导入的历史记录）",
 }
 
 

@@ -29,6 +29,9 @@ from .workdays import WorkCalendar
 
 # Event kinds that are not lifecycle triggers.
 REGISTER, DELIVER, APPEAL, APPEAL_RESULT = "register", "deliver", "appeal", "appeal_result"
+# The conclusion of a case brought in by `import cases` (interfaces.md, "Importing history"): the outcome and
+# the date as the body recorded them before it used this engine; no letter, no clock.
+IMPORTED_CONCLUSION = "imported_conclusion"
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,11 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         elif k in ("withdraw", "lapse_correction", "lapse_fee"):
             view.outcome = data["outcome"]
             view.concluded_on = ev.on
+        elif k == IMPORTED_CONCLUSION:
+            trigger = None
+            view.outcome = data["outcome"]
+            view.concluded_on = ev.on
+            adapter.state = CONCLUDED
         elif k == APPEAL:
             trigger = None
             view.appeals.append(Appeal(int(data["no"]), data["kind"], ev.on))

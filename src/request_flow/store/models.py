@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -158,3 +158,86 @@ class OutboxLease(SQLModel, table=True):
     name: str = Field(primary_key=True)
     holder: str = ""
     expires_at: datetime | None = None
+# -- the annual report (issue 5) ----------------------------------------------------------------------------------
+
+class CaseRef(SQLModel, table=True):
+    """The body's own reference of an imported case (`import cases`): unique per body, the key that makes
+    importing the same file twice create nothing new."""
+
+    __tablename__ = "case_ref"
+
+    body: str = Field(primary_key=True)
+    ref: str = Field(primary_key=True)
+    case_id: str = Field(foreign_key="case_file.id", unique=True)
+    digest: str  # of the imported row: the same ref with other facts is a conflict, not a duplicate
+    imported_at: datetime
+
+
+class AppealRecord(SQLModel, table=True):
+    """Cache of the appeals recorded as case events ('appeal', 'appeal_result'), written in the same transaction
+    as the event, so that table 四 is an indexed GROUP BY."""
+
+    __tablename__ = "appeal"
+    __table_args__ = (Index("ix_appeal_body_filed", "body", "filed_on"),
+                      Index("ix_appeal_body_decided", "body", "decided_on"))
+
+    case_id: str = Field(foreign_key="case_file.id", primary_key=True)
+    no: int = Field(primary_key=True)
+    body: str
+    kind: str
+    filed_on: date
+    result: str | None = None
+    decided_on: date | None = None
+
+
+class CaseReply(SQLModel, table=True):
+    """Cache of each reply: its date and whether it came within the reply deadline (for the report's chart)."""
+
+    __tablename__ = "case_reply"
+    __table_args__ = (Index("ix_case_reply_body_on", "body", "replied_on"),)
+
+    case_id: str = Field(foreign_key="case_file.id", primary_key=True)
+    body: str
+    replied_on: date
+    reply_due: date | None = None
+    on_time: bool
+
+
+class ReportLock(SQLModel, table=True):
+    """A published year: its tables as published, after which a change to them needs a recorded correction."""
+
+    __tablename__ = "report_lock"
+
+    body: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    locked_at: datetime
+    locked_by: str
+    snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ReportCorrection(SQLModel, table=True):
+    """A change accepted into a locked year, with its reason and the cells it moved."""
+
+    __tablename__ = "report_correction"
+    __table_args__ = (Index("ix_report_correction_body_year", "body", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body: str
+    year: int
+    case_id: str | None = None
+    what: str
+    reason: str
+    actor: str
+    recorded_at: datetime
+    cells: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+# Indexes the report's GROUP BY queries run on (body first: several bodies share one installation).
+Index("ix_case_body_received", CaseFile.__table__.c.body, CaseFile.__table__.c.received_on,
+      CaseFile.__table__.c.concluded_on, CaseFile.__table__.c.applicant_type)
+Index("ix_case_body_concluded", CaseFile.__table__.c.body, CaseFile.__table__.c.concluded_on,
+      CaseFile.__table__.c.outcome, CaseFile.__table__.c.applicant_type, CaseFile.__table__.c.received_on)
+# Partial: only the fee events the report sums, so that bulk imports of other events do not maintain it.
+_FEE_EVENTS = text("kind IN ('fee_notice', 'fee_paid')")
+Index("ix_case_event_fees", CaseEvent.__table__.c.kind, CaseEvent.__table__.c.happened_on,
+      sqlite_where=_FEE_EVENTS, postgresql_where=_FEE_EVENTS)

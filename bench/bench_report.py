@@ -1,0 +1,206 @@
+"""The annual report's speed: history import (rows/s) and a year's tables over N cases, against a floor.
+
+For each size N (default 20,000, 200,000 and 1,000,000 cases):
+  * a CSV of N cases is generated (three years, 2023–2025; six applicant types; every outcome code; about 1 %
+    still open; one body), and imported through `reporting.importer.run` (what `import cases` runs) into a fresh SQLite database
+    made by `services.init_db`: rows/s, the whole import (read, check, write, commit) timed;
+  * a year's tables (2025), median of --runs runs: `reporting.annual.tables` (the four GROUP BY queries of
+    table 三 and the one of table 四), and `reporting.annual.build` (the whole JSON report: the year before for
+    check 4, check 6's independent count, the fees, the lock);
+  * the floor, in the same run: the same N rows (body, applicant_type, received_on, outcome, concluded_on) in a
+    bare SQLite table through the `sqlite3` module, with an index on received_on and one on concluded_on, and
+    the four GROUP BY queries a report needs (new, carried in, results by outcome and type, carried out).
+
+Targets (issue 5): import >= 20,000 rows/s; a year's report over 200,000 cases within 3x the floor.
+With --pg URL the import is also timed on PostgreSQL (COPY), in a database created and dropped for the run.
+Prints figures only; never fails on timing.
+
+    .venv/bin/python bench/bench_report.py [--sizes 20000,200000,1000000] [--runs 5] [--pg postgresql+psycopg2://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+OUTCOMES = ["disclosed", "already_public", "partial", "withheld.state_secret", "withheld.third_party_rights",
+            "withheld.process_info", "not_exist", "not_responsible", "needs_creation", "petition_complaint",
+            "duplicate", "no_correction", "fee_unpaid", "withdrawn", "other", "withheld.administrative_query"]
+TYPES = ["natural_person", "natural_person", "natural_person", "commercial", "research", "public_interest",
+         "legal_service", "other"]
+
+FLOOR_QUERIES = [
+    "SELECT applicant_type, count(*) FROM c WHERE body=? AND received_on BETWEEN ? AND ? GROUP BY applicant_type",
+    "SELECT applicant_type, count(*) FROM c WHERE body=? AND received_on < ? AND (concluded_on IS NULL OR concluded_on >= ?) "
+    "GROUP BY applicant_type",
+    "SELECT outcome, applicant_type, count(*) FROM c WHERE body=? AND concluded_on BETWEEN ? AND ? GROUP BY outcome, applicant_type",
+    "SELECT applicant_type, count(*) FROM c WHERE body=? AND received_on <= ? AND (concluded_on IS NULL OR concluded_on > ?) "
+    "GROUP BY applicant_type",
+]
+
+
+def generate(n: int, seed: int, path: Path) -> list[tuple]:
+    rnd = random.Random(seed)
+    start, span = date(2023, 1, 1), (date(2025, 12, 31) - date(2023, 1, 1)).days
+    rows = []
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["ref", "applicant_type", "received_on", "outcome", "concluded_on", "applicant_name"])
+        for i in range(n):
+            received = start + timedelta(days=rnd.randrange(span))
+            t = rnd.choice(TYPES)
+            if rnd.random() < 0.01:
+                outcome, concluded = "", None
+            else:
+                outcome = rnd.choice(OUTCOMES)
+                concluded = min(received + timedelta(days=rnd.randrange(1, 45)), date(2025, 12, 31))
+            w.writerow([f"R{i:07d}", t, received.isoformat(), outcome, concluded.isoformat() if concluded else "",
+                        f"申请人{i % 997}"])
+            rows.append(("EXAMPLE", t, received.isoformat(), outcome or None, concluded.isoformat() if concluded else None))
+    return rows
+
+
+def floor(rows: list[tuple], folder: str, runs: int) -> tuple[float, list]:
+    db = sqlite3.connect(f"{folder}/floor.db")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE c (body TEXT, applicant_type TEXT, received_on DATE, outcome TEXT, concluded_on DATE)")
+    db.executemany("INSERT INTO c VALUES (?,?,?,?,?)", rows)
+    db.execute("CREATE INDEX c_r ON c(received_on)")
+    db.execute("CREATE INDEX c_c ON c(concluded_on)")
+    db.commit()
+    db.execute("ANALYZE")
+    y0, y1 = "2025-01-01", "2025-12-31"
+    params = [("EXAMPLE", y0, y1), ("EXAMPLE", y0, y0), ("EXAMPLE", y0, y1), ("EXAMPLE", y1, y1)]
+    times, result = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = [db.execute(q, p).fetchall() for q, p in zip(FLOOR_QUERIES, params)]
+        times.append(time.perf_counter() - t)
+    db.close()
+    return statistics.median(times), result
+
+
+def median_time(fn, runs: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def run_size(n: int, args, pg_admin: str | None) -> dict:
+    from request_flow import services
+    from request_flow.config import configure
+    from request_flow.reporting import annual, importer
+    from request_flow.store.db import engine_for
+
+    tmp = tempfile.TemporaryDirectory(prefix="rf-bench-report-")
+    csv_path = Path(tmp.name) / "history.csv"
+    t = time.perf_counter()
+    rows = generate(n, args.seed, csv_path)
+    gen = time.perf_counter() - t
+    url = f"sqlite:///{tmp.name}/report.db"
+    configure(database_url=url, user="bench", data_dir=tmp.name)
+    ctx = services.context()
+    services.init_db(ctx)
+    t, c = time.perf_counter(), time.process_time()
+    res = importer.run(ctx, csv_path, "cases", progress=False)  # what `import cases` runs
+    t_import, c_import = time.perf_counter() - t, time.process_time() - c
+    assert res.created == n, res
+    with ctx.session() as s:
+        conn = s.connection()
+        t_tables, (t3, t4, _) = median_time(lambda: annual.tables(conn, "EXAMPLE", 2025, "filed"), args.runs)
+    t_build, doc = median_time(lambda: annual.build(ctx, 2025), args.runs)
+    t_floor, floor_rows = floor(rows, tmp.name, args.runs)
+    # the floor's numbers are the report's numbers (received in 2025, by type)
+    floor_new = sum(n for _, n in floor_rows[0])
+    out = {"n": n, "gen": gen, "import": t_import, "rows_s": n / t_import, "rows_cpu_s": n / c_import, "tables": t_tables, "build": t_build,
+           "floor": t_floor, "new_2025": doc["table3"]["new"]["total"], "floor_new": floor_new,
+           "checks_ok": all(c["ok"] for c in doc["checks"])}
+    engine_for(url).dispose()
+    if pg_admin:
+        out["pg_import"] = pg_import(ctx, csv_path, pg_admin, n)
+    tmp.cleanup()
+    return out
+
+
+def pg_import(ctx, csv_path: Path, admin_url: str, n: int) -> float:
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from request_flow import services
+    from request_flow.config import configure
+    from request_flow.reporting import importer
+    from request_flow.store.db import engine_for
+
+    name = f"rf_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        configure(database_url=url, user="bench")
+        pctx = services.context()
+        services.init_db(pctx)
+        t = time.perf_counter()
+        importer.run(pctx, csv_path, "cases", progress=False)
+        return time.perf_counter() - t
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="20000,200000,1000000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--pg", default=None, help="PostgreSQL admin URL: also time the import there")
+    args = ap.parse_args()
+    for k in [k for k in os.environ if k.startswith("REQUEST_FLOW_")]:
+        del os.environ[k]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    results = []
+    print(f"{'cases':>9} {'import s':>9} {'rows/s':>8} {'rows/cpu-s':>10} {'tables ms':>10} {'report ms':>10} {'floor ms':>9} "
+          f"{'tables/floor':>12} {'report/floor':>12}" + ("  pg import rows/s" if args.pg else ""))
+    for n in sizes:
+        r = run_size(n, args, args.pg)
+        results.append(r)
+        pg = f"  {n / r['pg_import']:>17,.0f}" if "pg_import" in r else ""
+        print(f"{n:>9,} {r['import']:>9.2f} {r['rows_s']:>8,.0f} {r['rows_cpu_s']:>10,.0f} {r['tables'] * 1000:>10.1f} {r['build'] * 1000:>10.1f} "
+              f"{r['floor'] * 1000:>9.1f} {r['tables'] / r['floor']:>12.2f} {r['build'] / r['floor']:>12.2f}{pg}", flush=True)
+        if r["new_2025"] != r["floor_new"] or not r["checks_ok"]:
+            print(f"  !! disagreement: report new={r['new_2025']} floor new={r['floor_new']} checks_ok={r['checks_ok']}")
+    print("\n(tables = the five GROUP BY queries of tables 三 and 四 through SQLAlchemy; report = the whole JSON report:")
+    print(" the year before for check 4, check 6's own count, fees, lock; floor = four GROUP BY on a bare sqlite3 table)")
+    if len(results) > 1:
+        a, b = results[0], results[-1]
+        k = b["n"] / a["n"]
+        print(f"growth x{k:.0f} cases: import time x{b['import'] / a['import']:.1f}, report time x{b['build'] / a['build']:.1f}, "
+              f"floor x{b['floor'] / a['floor']:.1f}")
+    mid = next((r for r in results if r["n"] == 200_000), results[-1])
+    print(f"(rows/cpu-s: rows per second of this process's CPU time, less sensitive to other work on the machine; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(f"\nSUMMARY report: import {mid['rows_s']:,.0f} rows/s ({mid['rows_cpu_s']:,.0f} per CPU-second) at {mid['n']:,} "
+          f"(target >= 20,000); "
+          f"report {mid['build'] * 1000:.0f} ms vs floor {mid['floor'] * 1000:.0f} ms = {mid['build'] / mid['floor']:.2f}x "
+          f"(tables alone {mid['tables'] / mid['floor']:.2f}x; target <= 3x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

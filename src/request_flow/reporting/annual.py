@@ -1,0 +1,124 @@
+"""One year's report for one body: the tables, the checks, the fees, the lock and its corrections, as the JSON
+of annual-report.md (plus keys of our own). The same records give the same JSON whenever it is run: nothing
+in it depends on the time of the run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain import report as R
+from ..domain.errors import BadInput, Refused
+from ..store.models import ReportCorrection, ReportLock
+from . import compute
+from .locks import appeals_rule, locks_of
+
+MIN_YEAR = 2008  # the first year of the 2007 Regulations; the 2019 revision keeps the reports going
+
+
+def check_year(ctx: Any, year: int) -> int:
+    if year < MIN_YEAR or year > ctx.today().year:
+        raise BadInput(f"年度{year}无效：应在{MIN_YEAR}年至今年（{ctx.today().year}）之间")
+    return year
+
+
+def tables(conn, body: str, year: int, rule: str) -> tuple[dict, dict, list[str]]:
+    t3, anomalies = compute.table3(conn, body, year)
+    t4 = compute.table4(conn, body, year, rule)
+    R.with_totals(t3, t4)
+    return t3, t4, anomalies
+
+
+def build(ctx: Any, year: int) -> dict[str, Any]:
+    check_year(ctx, year)
+    body = ctx.body
+    rule = appeals_rule(ctx)
+    with ctx.session() as s:
+        conn = s.connection()
+        t3, t4, anomalies = tables(conn, body.code, year, rule)
+        locks = locks_of(conn, body.code)
+        prev_t3, _, _ = tables(conn, body.code, year - 1, rule)
+        checks = R.check_tables(t3, t4, prev_t3["carried_out"], f"{year - 1}年度报表")
+        prev = locks.get(year - 1)
+        if prev is not None:  # the published figure may differ after a recorded correction: say so
+            published = prev.snapshot["table3"]["carried_out"]
+            notes = [f"「{R.COLUMNS[c]}」列已公布{published[c]}、更正后{prev_t3['carried_out'][c]}"
+                     for c in R.COLUMNS if published[c] != prev_t3["carried_out"][c]]
+            if notes:
+                check4 = next(c for c in checks if c.name == "carried_over")
+                check4.detail = "；".join(filter(None, [check4.detail, f"{year - 1}年度报告公布后有更正：" + "，".join(notes)
+                                                       + f"（见{year - 1}年度报告的更正说明）"]))
+        checks.append(compute.records_check(conn, body.code, year, t3, anomalies))
+        fees = compute.fees_collected(conn, body.code, year)
+        lock = locks.get(year)
+        corr = ReportCorrection.__table__.c
+        corrections = [
+            {"recorded_at": r.recorded_at.isoformat(timespec="seconds"), "case": r.case_id, "what": r.what,
+             "reason": r.reason, "actor": r.actor, "cells": r.cells}
+            for r in conn.execute(select(ReportCorrection.__table__).where(corr.body == body.code, corr.year == year)
+                                  .order_by(corr.recorded_at, corr.id))]
+    doc: dict[str, Any] = {
+        "body": body.name,
+        "body_code": body.code,
+        "year": year,
+        "table3": t3,
+        "table4": t4,
+        "checks": [c.to_json() for c in checks],
+        "fees": {"amount_yuan": fees.amount, "cases": fees.cases},
+        "appeals_counted_by": rule,
+        "locked": None,
+        "corrections": corrections,
+    }
+    if lock is not None:
+        doc["locked"] = {"at": lock.locked_at.isoformat(timespec="seconds"), "by": lock.locked_by,
+                         "changed_cells": changed_cells(lock.snapshot, doc)}
+    return doc
+
+
+def changed_cells(published: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
+    """Cells whose number differs from the published (locked) table: what the corrections moved."""
+    out = []
+    for table, rows in (("table3", R.ROWS), ("table4", R.APPEAL_ROWS)):
+        for row in rows:
+            for col, was in published[table][row].items():
+                now = current[table][row][col]
+                if now != was:
+                    out.append({"table": table, "row": row, "col": col, "published": was, "now": now})
+    return out
+
+
+def lock(ctx: Any, year: int) -> dict[str, Any]:
+    """Lock a published year: its tables as they stand become the published snapshot."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    check_year(ctx, year)
+    if year >= ctx.today().year:
+        raise Refused(f"{year}年尚未结束，不能锁定其年度报告（报告在次年公布后锁定）")
+    doc = build(ctx, year)
+    if doc["locked"] is not None:
+        raise Refused(f"{year}年度报告已于{doc['locked']['at']}由{doc['locked']['by']}锁定")
+    # check 4 may fail on purpose: the year before was corrected after its publication (the report says so)
+    failing = [c for c in doc["checks"] if not c["ok"] and c["name"] != "carried_over"]
+    if failing:
+        raise Refused(f"{year}年度报表未通过勾稽关系检查（{R.CHECK_TITLES[failing[0]['name']]}：{failing[0]['detail']}），不能锁定")
+    with ctx.session() as s:
+        s.add(ReportLock(body=ctx.body.code, year=year, locked_at=datetime.now(ZoneInfo("UTC")), locked_by=ctx.user,
+                         snapshot={"table3": doc["table3"], "table4": doc["table4"]}))
+        s.commit()
+    return build(ctx, year)
+
+
+def behind(ctx: Any, year: int, row: str, col: str) -> list[dict[str, Any]]:
+    check_year(ctx, year)
+    if row in R.APPEAL_ROWS:
+        if col not in R.APPEAL_COLUMNS:
+            raise BadInput(f"表四的列代码「{col}」不存在，应为：{'、'.join(R.APPEAL_COLUMNS)}")
+    else:
+        if row not in R.ROWS:
+            raise BadInput(f"行代码「{row}」不存在，应为表三的：{'、'.join(R.ROWS)}，或表四的：{'、'.join(R.APPEAL_ROWS)}")
+        if col not in R.COLUMNS:
+            raise BadInput(f"列代码「{col}」不存在，应为：{'、'.join(R.COLUMNS)}")
+    with ctx.session() as s:
+        return compute.cases_behind(s.connection(), ctx.body.code, year, row, col, appeals_rule(ctx))
