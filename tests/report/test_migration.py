@@ -18,9 +18,9 @@ def test_upgrade_fills_the_appeal_cache_from_the_events(tmp_path):
     eng = create_engine(url)
     with eng.begin() as c:
         c.execute(text("INSERT INTO case_file (id, body, year, serial, applicant_name, applicant_type, channel, "
-                       "registered_on, received_on, state, deadlines, provisional, version, created_at) VALUES "
+                       "registered_on, received_on, state, deadlines, deadlines_provisional, provisional, version, created_at) VALUES "
                        "('EXAMPLE-2025-0001', 'EXAMPLE', 2025, 1, '张某', 'natural_person', 'in_person', '2025-01-24', "
-                       "'2025-01-24', 'concluded', '{}', 0, 1, :now)"), {"now": now})
+                       "'2025-01-24', 'concluded', '{}', '[]', 0, 1, :now)"), {"now": now})
         events = [(1, "register", "2025-01-24", {"channel": "in_person", "received_on": "2025-01-24"}),
                   (2, "appeal", "2025-03-01", {"no": 1, "kind": "reconsideration"}),
                   (3, "appeal", "2025-04-01", {"no": 2, "kind": "litigation_direct"}),

@@ -354,11 +354,11 @@ def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
             if ci is not None:  # what replay gives a concluded case: no running deadline
                 cache = {"state": "concluded", "received_on": ri, "outcome": p["outcome"], "concluded_on": ci,
                          "reply_due": None, "next_due": None, "correction_notice_due": None, "provisional": 0,
-                         "deadlines": empty}
+                         "deadlines": empty, "deadlines_provisional": RawJSON("[]")}
             else:
                 result.open += 1
                 view = replay([Event(1, REGISTER, p["received_on"], json.loads(reg_json))], ctx.cal, policy)
-                cache = {k: (iso(v) if isinstance(v, date) else RawJSON(json.dumps(v)) if isinstance(v, dict)
+                cache = {k: (iso(v) if isinstance(v, date) else RawJSON(json.dumps(v)) if isinstance(v, (dict, list))
                              else int(v) if isinstance(v, bool) else v) for k, v in cache_values(view).items()}
             case_rows.append({"id": p["id"], "body": p["body"], "year": p["received_on"].year, "serial": p["serial"],
                               "applicant_name": p["applicant_name"], "applicant_type": p["applicant_type"],
