@@ -43,3 +43,7 @@ if ! (command -v redis-cli >/dev/null 2>&1 && redis-cli -h 127.0.0.1 -p 6379 pin
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   wait_for Redis redis-cli -h 127.0.0.1 -p 6379 ping
 fi
+
+
+# --- Letters: fonts, HarfBuzz subsetter, poppler-utils (also needed by ./run demo) ---
+"$(dirname "$0")/letters-packages.sh"
