@@ -6,6 +6,8 @@ Heavy modules (Jinja2, WeasyPrint, python-docx, fontTools) are imported here and
 imported only by the acts and commands that issue or show letters, never by `case show`.
 """
 
+from ..domain.errors import Refused
 
-class LetterError(Exception):
+
+class LetterError(Refused):
     """A letter cannot be issued or shown as asked: one line in Chinese naming what is wrong (refuses the act)."""

@@ -8,7 +8,6 @@ and the rollback takes the reserved number back with everything else. See docs/d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -78,16 +77,17 @@ def render_issue(settings: Any, body: Any, issue: fields.Issue) -> Rendered:
 
 
 def sample_data(ctx: Any, kind: str, variant: str) -> dict[str, Any]:
+    from ..domain.errors import BadInput
     from ..services import letter_number
 
     if kind not in fields.LETTER_ORDER:
-        raise LetterError(f"文书类型「{kind}」不存在，应为：{'、'.join(fields.LETTER_ORDER)}")
+        raise BadInput(f"文书类型「{kind}」不存在，应为：{'、'.join(fields.LETTER_ORDER)}")
     choices = fields.variants(kind)
     if variant not in choices:
         if variant == "" and choices:
             variant = choices[0]
         else:
-            raise LetterError(f"{kind} 没有「{variant}」这种形式，应为：{'、'.join(choices)}")
+            raise BadInput(f"{kind} 没有「{variant}」这种形式，应为：{'、'.join(choices)}")
     number = letter_number(ctx.body, kind, 2025, 1)
     return fields.sample(kind, variant, ctx.body, ctx.cal, ctx.settings.policy(), number)
 
