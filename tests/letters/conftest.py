@@ -9,8 +9,10 @@ from pathlib import Path
 
 
 def pdf_text(path: Path | str) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+    """The text of a PDF, without the page numbers ("— 2 —") that fall between the pages' text."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
+    return re.sub(r"—\s*\d+\s*—", "", text)
 
 
 def flat(text: str) -> str:

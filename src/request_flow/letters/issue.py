@@ -95,6 +95,7 @@ def sample_data(ctx: Any, kind: str, variant: str) -> dict[str, Any]:
 def check_body(ctx: Any) -> list[tuple[str, str, str | None]]:
     """Every letter of the set with sample data: fields (static), filling, fonts, the seal, DOCX assembly.
     Returns (kind, variant, problem or None) for each; the PDF is not drawn (letters preview does)."""
+    templates_for(ctx.settings, ctx.body)  # a body folder that does not exist: one error, not one per letter
     results: list[tuple[str, str, str | None]] = []
     seal_problem = None
     try:
