@@ -92,3 +92,20 @@ def test_consultation_and_fee_letters(rf):
     assert "某某环保协会：" in notice and "第三十三条第三款" in notice and "某某化工有限公司" not in notice
     # 70 × 10 + 100 × 20 + 50 × 40 = 4,700 yuan
     assert "应缴纳信息处理费4700元" in flat(pdf_text(letters["fee"]["files"][0]))
+
+
+def test_case_show_does_not_load_the_letter_machinery(rf_sqlite):
+    """interfaces.md / CHANGES.md: `case show ID --json` imports no Jinja2, WeasyPrint, python-docx (nor fontTools,
+    Pillow), even on a case with letters."""
+    import subprocess
+    import sys
+
+    from conftest import EXE
+
+    c = rf_sqlite.json("case", "new", "--applicant", "张某", "--type", "natural_person", "--channel", "in_person",
+                       "--received", "2025-03-03")
+    r = subprocess.run([sys.executable, "-X", "importtime", EXE, "case", "show", c["id"], "--json"],
+                       env=rf_sqlite.env, cwd=rf_sqlite.cwd, capture_output=True, text=True, check=True)
+    loaded = {line.split("|")[-1].strip().split(".")[0] for line in r.stderr.splitlines() if line.startswith("import time:")}
+    assert not loaded & {"jinja2", "weasyprint", "docx", "fontTools", "PIL", "tinyhtml5", "celery", "openpyxl"}
+    assert '"letters"' in r.stdout

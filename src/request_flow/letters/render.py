@@ -107,9 +107,13 @@ def seal_data_uri(path: Path | None) -> str:
 # -- HTML structure ---------------------------------------------------------------------------------------------------
 
 def parse(html: str) -> Element:
-    import tinyhtml5
+    """The template's HTML as a tree (lxml's HTML parser: about ten times faster than a pure-Python one)."""
+    import lxml.html
 
-    return tinyhtml5.parse(html)
+    try:
+        return lxml.html.document_fromstring(html)
+    except Exception as exc:  # empty or unusable output
+        raise LetterError(f"文书模板生成的 HTML 无法解析（{type(exc).__name__}）") from None
 
 
 def _tag(el: Element) -> str:
@@ -121,7 +125,7 @@ def _classes(el: Element) -> set[str]:
 
 
 def body_of(root: Element) -> Element:
-    body = root.find(f"{XHTML}body")
+    body = root.find("body")
     if body is None:
         raise LetterError("文书模板没有生成 <body>")
     return body
@@ -184,24 +188,12 @@ def pdf(html: str) -> bytes:
 
 def docx(root: Element, style: Style, title: str) -> bytes:
     """The same blocks on the same page (A4, GB/T 9704 margins and line pitch), editable in Word and WPS."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(BODY_PT)
-    _fonts(normal.element, style.docx_body_font, qn)
-    pf = normal.paragraph_format
-    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
-    pf.space_before = pf.space_after = Pt(0)
+    doc = _blank_docx(style)
     doc.core_properties.title = title
-    doc.core_properties.author = ""
-
     def paragraph(el: Element, classes: set[str]) -> None:
         p = doc.add_paragraph()
         f = p.paragraph_format
@@ -276,6 +268,59 @@ def docx(root: Element, style: Style, title: str) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+_BLANK: dict[tuple[str, str], Any] = {}
+
+
+def _blank_docx(style: Style) -> Any:
+    """An empty A4 document with the GB/T 9704 page and the body style. Opening python-docx's template costs
+    about as much as saving a letter, so one document per process is emptied and reused (nothing of the previous
+    letter survives: every paragraph of the body is removed; the page settings stay)."""
+    from docx import Document
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    key = (style.docx_title_font, style.docx_body_font)
+    doc = _BLANK.get(key)
+    if doc is not None:
+        body = doc.element.body
+        for child in list(body):
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        return doc
+    doc = Document()
+    for child in list(doc.element.body):
+        if child.tag != qn("w:sectPr"):
+            doc.element.body.remove(child)
+    # python-docx's template carries 160 styles, a Word 2010 copy of them and a thumbnail of its own sample page:
+    # a letter uses the Normal style only; dropping the rest takes the file from 37 to about 12 KiB and halves
+    # the time to save it, and no file browser shows python-docx's sample page as the letter's preview.
+    for rel in list(doc.part.rels.values()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/numbering")):  # no lists in a letter
+            doc.part.drop_rel(rel.rId)
+    for rid, rel in list(doc.part.package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            doc.part.package.rels.pop(rid)
+    keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+    styles = doc.styles.element
+    for el in list(styles):
+        if el.tag == qn("w:latentStyles") or (el.tag == qn("w:style") and el.get(qn("w:styleId")) not in keep):
+            styles.remove(el)
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    _fonts(normal.element, style.docx_body_font, qn)
+    pf = normal.paragraph_format
+    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
+    pf.space_before = pf.space_after = Pt(0)
+    doc.core_properties.author = ""
+    doc.core_properties.last_modified_by = ""
+    _BLANK[key] = doc
+    return doc
 
 
 def _fonts(element: Any, family: str, qn: Any) -> None:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ class Templates:
     env: SandboxedEnvironment = field(init=False)
     _sources: dict[str, Source] = field(default_factory=dict, init=False)
     _checked: set[tuple[str, str]] = field(default_factory=set, init=False)
+    _closures: dict[str, tuple[list[tuple[str, nodes.Template, Source]], list[int]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for d in self.dirs[:-1]:  # the body's own folder must exist when configured; the defaults always do
@@ -80,7 +82,16 @@ class Templates:
             raise LetterError(f"文书模板 {name} 第{exc.lineno}行语法错误：{exc.message}") from None
 
     def closure(self, name: str) -> list[tuple[str, nodes.Template, Source]]:
-        """The template and every template it extends, includes or imports (recursively), each once."""
+        """The template and every template it extends, includes or imports (recursively), each once. Kept while
+        none of its files changes (checked by modification time, as Jinja2 checks its compiled templates)."""
+        cached = self._closures.get(name)
+        if cached is not None and all(_stamp(src.origin) == stamp for (_, _, src), stamp in zip(cached[0], cached[1])):
+            return cached[0]
+        parts = self._closure(name)
+        self._closures[name] = (parts, [_stamp(src.origin) for _, _, src in parts])
+        return parts
+
+    def _closure(self, name: str) -> list[tuple[str, nodes.Template, Source]]:
         seen: dict[str, tuple[nodes.Template, Source]] = {}
         todo = [name]
         while todo:
@@ -134,6 +145,13 @@ class Templates:
             raise LetterError(f"文书模板 {name} 无法填写：{exc}") from None
         except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise LetterError(f"文书模板 {name} 填写时出错：{type(exc).__name__}: {exc}") from None
+
+
+def _stamp(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def _br(value: Any) -> Markup:
