@@ -7,6 +7,21 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
+
+@pytest.fixture
+def rf(rf):
+    """The shared runner, with the registration receipt back on (the engine's tests turn it off for speed)."""
+    rf.env.pop("REQUEST_FLOW_LETTERS", None)
+    return rf
+
+
+@pytest.fixture
+def rf_sqlite(rf_sqlite):
+    rf_sqlite.env.pop("REQUEST_FLOW_LETTERS", None)
+    return rf_sqlite
+
 
 def pdf_text(path: Path | str) -> str:
     """The text of a PDF, without the page numbers ("— 2 —") that fall between the pages' text."""

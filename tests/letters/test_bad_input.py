@@ -27,13 +27,15 @@ templates = "tpl"
 """
 
 
-def runner(tmp_path, extra="", letters=""):
+def runner(tmp_path, extra="", letters="", init=True):
     (tmp_path / "tpl" / "reply").mkdir(parents=True, exist_ok=True)
     cfg = tmp_path / "rf.toml"
     cfg.write_text(CONFIG.format(extra=extra, letters=letters), encoding="utf-8")
     rf = Runner(f"sqlite:///{tmp_path / 'rf.db'}", tmp_path)
     rf.env["REQUEST_FLOW_CONFIG"] = str(cfg)
-    rf.ok("init")
+    rf.env.pop("REQUEST_FLOW_LETTERS", None)  # as configured: receipts on
+    if init:
+        rf.ok("init")
     return rf
 
 
@@ -94,6 +96,12 @@ def test_broken_templates_refuse_the_act_and_write_nothing(tmp_path):
     assert "receipt.html" in msg and "case.recieved_on" in msg
     assert [x["id"] for x in rf.json("case", "list")] == [cid]
 
+    # bad usage of the letters commands: exit 2, one line
+    assert "没有文号" in rf.refused("letters", "print", "某公开复〔2025〕99号", "--out", str(tmp_path / "x.pdf"), code=2)
+    assert "--format" in rf.refused("letters", "print", "某公开复〔2025〕1号", "--format", "xls", code=2)
+    assert "文书类型「memo」不存在" in rf.refused("letters", "preview", "memo", code=2)
+    assert "--from" in rf.refused("letters", "print", "--from", "2025-03-01", code=2)
+
 
 def test_seal_fonts_and_characters(tmp_path):
     from PIL import Image
@@ -131,6 +139,9 @@ def test_seal_fonts_and_characters(tmp_path):
     msg = rf2.refused("case", "new", "--applicant", "王某", "--type", "natural_person", "--channel", "in_person",
                       "--received", "2025-03-03")
     assert "没有这种字体" in msg and "一个也没有安装" in msg
+    # a font name that could break out of the page's style sheet is a configuration error
+    rf3 = runner(tmp_path / "badfont", letters="body_fonts = [\"Noto'; } body { color: red\"]", init=False)
+    assert "配置有误：letters.body_fonts" in rf3.refused("letters", "check", code=2)
     # a body folder that does not exist
     (tmp_path / "nofont" / "tpl" / "reply").rmdir()
     (tmp_path / "nofont" / "tpl").rmdir()

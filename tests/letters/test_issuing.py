@@ -74,7 +74,8 @@ def test_acts_issue_their_letters_into_the_archive(rf, tmp_path):
     assert (tmp_path / "march" / "示县政办公开收〔2025〕1号.pdf").read_bytes() == receipt[0].read_bytes()
 
 
-def test_consultation_and_fee_letters(rf):
+def test_consultation_and_fee_letters(rf_sqlite):
+    rf = rf_sqlite
     c = rf.json("case", "new", "--applicant", "某某环保协会", "--type", "public_interest", "--channel", "online",
                 "--on", "2025-03-03")
     assert c["letters"] == []  # a confirmation channel: the receipt waits for the confirmation

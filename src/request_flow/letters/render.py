@@ -67,7 +67,8 @@ h1.title {{ font-family: $TITLE; font-size: {TITLE_PT}pt; font-weight: bold; lin
 p.number {{ text-align: center; text-indent: 0; margin-bottom: {LINE_PT}pt; }}
 p.addressee, p.noindent {{ text-indent: 0; }}
 p.closing {{ margin-top: 0; }}
-.signature {{ position: relative; margin-top: {LINE_PT * 2}pt; page-break-inside: avoid; }}
+.ending {{ break-inside: avoid; }}  /* the signature never stands alone on a page (GB/T 9704) */
+.signature {{ position: relative; margin-top: {LINE_PT * 2}pt; }}
 .signature p {{ text-align: right; text-indent: 0; padding-right: 2em; }}
 img.seal {{ position: absolute; right: 12mm; top: -14mm; width: 42mm; height: 42mm; opacity: 0.85; }}
 p.contact {{ margin-top: {LINE_PT}pt; text-indent: 0; }}
