@@ -106,6 +106,8 @@ class LetterSettings(BaseModel):
     receipt: bool = True  # 登记回执 on registration (or on confirmation of receipt)
     consultation_notice: bool = True  # tell the applicant that a consultation pauses the clock (Art. 33 ¶3)
     closure: bool = True  # 终止办理告知书 for no_correction and fee_unpaid (optional, letters.md)
+    # 文号 serials run per body, year and letter type; `shared_series` makes all types of a body share one series
+    shared_series: bool = False
     archive_dir: Path | None = None  # default: <data folder>/letters
 
 

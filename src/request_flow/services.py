@@ -127,6 +127,11 @@ def peek_serial(s: Session, body: str, year: int, kind: str) -> int:
     return (row.value if row is not None else 0) + 1
 
 
+def _series(ctx: Context, kind: str) -> str:
+    """The counter a letter's serial comes from: one per type (default), or one for all the body's letters."""
+    return "letter" if ctx.settings.letters.shared_series else f"letter:{kind}"
+
+
 def letter_number(body: BodyProfile, kind: str, year: int, serial: int) -> str:
     """文号: the body's short code, the letter type's code, the year in 〔〕, the serial, 号 (letters.md)."""
     code = body.letter_codes.get(kind) or "公开" + LETTER_KINDS[kind][1]
@@ -252,10 +257,14 @@ def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft:
     # Letters are rendered with the numbers the counters will most likely give, before the write lock is taken
     # (SQLite locks the whole database from the first write to the commit); the numbers are then reserved, and
     # if someone took one meanwhile, the letters are rendered again under the reserved numbers.
-    numbers = [letter_number(ctx.body, k, year, peek_serial(s, ctx.body.code, year, f"letter:{k}")) for k in kinds]
+    numbers, taken = [], {}  # two letters of one act from a shared series take consecutive serials
+    for k in kinds:
+        series = _series(ctx, k)
+        taken[series] = taken.get(series, -1) + 1
+        numbers.append(letter_number(ctx.body, k, year, peek_serial(s, ctx.body.code, year, series) + taken[series]))
     data, new_event, view = compose(numbers)
     rendered = _render_letters(ctx, s, row, [*events, new_event], before, view, list(zip(kinds, numbers)))
-    reserved = [letter_number(ctx.body, k, year, reserve_serial(s, ctx.body.code, year, f"letter:{k}")) for k in kinds]
+    reserved = [letter_number(ctx.body, k, year, reserve_serial(s, ctx.body.code, year, _series(ctx, k))) for k in kinds]
     if reserved != numbers:
         numbers = reserved
         data, new_event, view = compose(numbers)
@@ -387,12 +396,12 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
 
         # Render with the numbers the counters will most likely give, before taking the write lock (SQLite has
         # one for the whole database); if another registration took them meanwhile, render again.
-        guess = (peek_serial(s, ctx.body.code, on.year, "case"), peek_serial(s, ctx.body.code, on.year, "letter:receipt"))
+        guess = (peek_serial(s, ctx.body.code, on.year, "case"), peek_serial(s, ctx.body.code, on.year, _series(ctx, "receipt")))
         row, data, event, view = compose(guess[0], receipt_number(guess[1]))
         letters = [("receipt", data["letter"])] if receipt else []
         rendered = _render_letters(ctx, s, row, [event], None, view, letters)
         got = (reserve_serial(s, ctx.body.code, on.year, "case"),
-               reserve_serial(s, ctx.body.code, on.year, "letter:receipt") if receipt else guess[1])
+               reserve_serial(s, ctx.body.code, on.year, _series(ctx, "receipt")) if receipt else guess[1])
         if got != guess:
             row, data, event, view = compose(got[0], receipt_number(got[1]))
             letters = [("receipt", data["letter"])] if receipt else []

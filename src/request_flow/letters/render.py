@@ -160,29 +160,47 @@ def check_glyphs(root: Element, style: Style) -> list[str]:
 
 # -- PDF ------------------------------------------------------------------------------------------------------------------
 
-class _Quiet(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:  # WeasyPrint's warnings never reach the terminal
-        pass
+class _Collect(logging.Handler):
+    """WeasyPrint's warnings never reach the terminal; the ones that matter are kept and acted on."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+_COLLECT = _Collect()
 
 
 def _quiet() -> None:
     for name in ("weasyprint", "fontTools"):
         log = logging.getLogger(name)
-        if not any(isinstance(h, _Quiet) for h in log.handlers):
-            log.addHandler(_Quiet())
+        if _COLLECT not in log.handlers:
+            log.addHandler(_COLLECT)
             log.propagate = False
 
 
 def pdf(html: str) -> bytes:
-    """A4 PDF, fonts embedded (subset). No resource is fetched but data: URIs (nothing downloads)."""
+    """A4 PDF, fonts embedded (subset). No resource is fetched but data: URIs (nothing downloads).
+    A glyph drawn as .notdef (a blank box) fails the letter, naming the character: the font check before
+    rendering should have caught it; this is the net under it."""
     _quiet()
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
+    _COLLECT.records.clear()
     try:
-        return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+        out = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
     except Exception as exc:  # a layout the engine cannot draw
         raise LetterError(f"无法生成 PDF：{type(exc).__name__}: {str(exc)[:200]}") from None
+    for record in _COLLECT.records:
+        if ".notdef" in str(record.msg):
+            cp = record.args[-1] if isinstance(record.args, tuple) and record.args else 0
+            raise LetterError(f"字符「{chr(cp) if cp else '?'}」（U+{cp:04X}）在 PDF 中没有字形，会打印成空白方框："
+                              "请安装含有该字的字体并加入配置 [letters] 的字体列表")
+    return out
 
 
 # -- DOCX -----------------------------------------------------------------------------------------------------------------
