@@ -3,7 +3,7 @@
 Every letter receives the same top-level fields (`letter`, `body`, `applicant`, `case`, `remedy`, `preview`) and
 one of its own, named after its kind (`receipt`, `correction`, `reply`, ...). The set of fields does not depend
 on the case: a field that does not apply is an empty string, so that `letters check` can hold a body's
-templates against this exact shape (`schema`). Sample data for previews and checks comes from the same builder
+templates against this exact shape. Sample data for previews and checks comes from the same builder
 run on a made-up case replayed through the domain, so it cannot drift from what real letters receive.
 
 Applicant text (names, the request, the facts of a decision) goes in as plain strings: Jinja2 escapes it in
@@ -404,11 +404,3 @@ def _sample_events(kind: str, variant: str) -> list[Event]:
     events += [e("decide", "2025-03-24", outcome=variant, **facts), e("reply", "2025-03-25", outcome=variant)]
     return events
 
-
-def schema(data: dict[str, Any]) -> dict[str, Any]:
-    """The shape of a letter's fields: dicts of their keys; lists keep the shape of their items."""
-    if isinstance(data, dict):
-        return {k: schema(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return {"[]": schema(data[0]) if data else {}}
-    return {}
