@@ -49,3 +49,6 @@ if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null 
   apt_install fonts-noto-cjk fontconfig
   rm -rf "${HOME:-/root}/.cache/matplotlib"  # matplotlib's font list predates the new font
 fi
+
+# --- Letters: fonts, HarfBuzz subsetter, poppler-utils (also needed by ./run demo) ---
+"$(dirname "$0")/letters-packages.sh"

@@ -12,7 +12,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -30,6 +30,14 @@ def package_data() -> Path:
     if shipped.is_dir():
         return shipped
     return Path(__file__).resolve().parents[2] / "config"
+
+
+def package_templates() -> Path:
+    """The default letter templates shipped with the package (or the repository's templates/)."""
+    shipped = Path(str(resources.files("request_flow"))) / "_data" / "templates"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 class StaffEntry(BaseModel):
@@ -59,6 +67,11 @@ class BodyProfile(BaseModel):
     require_registered_staff: bool = False
     example: bool = False
     staff: list[StaffEntry] = Field(default_factory=list)
+    # Letters: a folder whose templates replace the default ones of the same name (relative paths are taken
+    # from the config file's folder), and the seal printed on the PDF (PNG or JPEG; optional).
+    templates: Path | None = None
+    seal: Path | None = None
+    payment: str = ""  # how to pay a fee (account, payee, where), printed in the fee notice
 
 
 EXAMPLE_BODY = BodyProfile(
@@ -69,6 +82,33 @@ EXAMPLE_BODY = BodyProfile(
     court="示例县人民法院",
     example=True,
 )
+
+
+_FONT_NAME = r"^[^'\"{};\\<>]{1,80}$"
+
+
+class LetterSettings(BaseModel):
+    """How letters are issued and printed (letters.md). Fonts are families as fontconfig names them (fc-list);
+    the first installed family that has a character prints it, so the defaults end with fonts that cover
+    every hanzi (Noto CJK; HanaMin for Extension B and beyond) and emoji."""
+
+    title_fonts: list[Annotated[str, Field(pattern=_FONT_NAME)]] = Field(default_factory=lambda: [
+        "方正小标宋简体", "FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", "HanaMinA", "HanaMinB"])
+    body_fonts: list[Annotated[str, Field(pattern=_FONT_NAME)]] = Field(default_factory=lambda: [
+        "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "Noto Serif CJK SC", "HanaMinA", "HanaMinB"])
+    # Emoji and symbol fonts: fontconfig falls back to them by itself; they are not put in the page's font list
+    # (measured: with Noto Color Emoji listed, the digits 0-9 are taken from it) but count in the glyph check.
+    symbol_fonts: list[Annotated[str, Field(pattern=_FONT_NAME)]] = Field(default_factory=lambda: [
+        "Noto Color Emoji", "Symbola"])
+    # Word and WPS have no font fallback list: one family each, as the staff's computers name it.
+    docx_title_font: str = Field("方正小标宋简体", pattern=_FONT_NAME)
+    docx_body_font: str = Field("仿宋_GB2312", pattern=_FONT_NAME)
+    receipt: bool = True  # 登记回执 on registration (or on confirmation of receipt)
+    consultation_notice: bool = True  # tell the applicant that a consultation pauses the clock (Art. 33 ¶3)
+    closure: bool = True  # 终止办理告知书 for no_correction and fee_unpaid (optional, letters.md)
+    # 文号 serials run per body, year and letter type; `shared_series` makes all types of a body share one series
+    shared_series: bool = False
+    archive_dir: Path | None = None  # default: <data folder>/letters
 
 
 class PolicySettings(BaseModel):
@@ -153,6 +193,7 @@ class Settings(BaseSettings):
     bodies: list[BodyProfile] = Field(default_factory=list)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    letters: LetterSettings = Field(default_factory=LetterSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
@@ -203,6 +244,27 @@ class Settings(BaseSettings):
 
     def policy(self) -> Policy:
         return self.policy_settings.policy()
+
+    def _from_config(self, path: Path) -> Path:
+        path = Path(path).expanduser()
+        if not path.is_absolute() and self.config:
+            path = Path(self.config).resolve().parent / path
+        return path.resolve()
+
+    def templates_dirs(self, body: BodyProfile) -> list[Path]:
+        """Where a body's letter templates are looked up: its own folder first, then the shipped defaults."""
+        dirs = [package_templates() / "replies"]
+        if body.templates:
+            dirs.insert(0, self._from_config(body.templates))
+        return dirs
+
+    def seal_path(self, body: BodyProfile) -> Path | None:
+        return self._from_config(body.seal) if body.seal else None
+
+    def archive_dir(self) -> Path:
+        if self.letters.archive_dir:
+            return self._from_config(self.letters.archive_dir)
+        return self.data_folder() / "letters"
 
     def all_bodies(self) -> list[BodyProfile]:
         return self.bodies or [EXAMPLE_BODY]

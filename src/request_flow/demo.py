@@ -5,7 +5,6 @@ Dates are counted back from today in working days, so the deadlines shown are li
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,8 @@ def run_demo(keep: bool = False) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="request-flow-demo-"))
     db = folder / "demo.db"
     current = get_settings()
-    configure(database_url=f"sqlite:///{db}", config=str(current.config) if current.config else None, user="演示工作人员")
+    configure(database_url=f"sqlite:///{db}", config=str(current.config) if current.config else None, user="演示工作人员",
+              data_dir=str(folder))  # the demo's letters are archived in its own folder, not the user's
     ctx = services.context()
     services.init_db(ctx)
     cal = ctx.cal.with_assumption(True)
@@ -90,6 +90,10 @@ def run_demo(keep: bool = False) -> Path:
     con.print(f"\n[bold]{c} 的答复期限是怎么算的[/bold]")
     for line in view.deadlines["reply_due"].lines():
         con.print(f"  {line}")
+
+    # -- letters (issue 4): every act above that the law ties to a letter issued it; where the PDFs are ----------
+    _show_letters(ctx, con, [a, b, c, e, f], folder)
+
     _demo_deadlines(ctx, con, new, do, ago)
 
     # -- the annual report (issue 5): last year's history imported, table 三 printed, the whole report written --
@@ -100,11 +104,27 @@ def run_demo(keep: bool = False) -> Path:
     if keep:
         con.print(f"\n演示数据库保留在 {db}；查看：request-flow --db sqlite:///{db} case list")
     else:
-        kept = Path(tempfile.mkdtemp(prefix="request-flow-demo-report-"))
-        shutil.copytree(report_folder, kept, dirs_exist_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        con.print(f"\n演示数据库已删除；年度报告保留在 {kept}")
+        db.unlink(missing_ok=True)  # the letters and the report stay, so that they can be opened; the database goes
+        for extra in folder.glob("demo.db-*"):
+            extra.unlink(missing_ok=True)
+        con.print(f"\n演示数据库已删除；文书和年度报告保留在 {folder}（年度报告：{report_folder}）")
     return db
+
+
+def _show_letters(ctx, con, case_ids: list[str], folder: Path) -> None:
+    """The letters the demonstration's acts issued (receipts, correction notice, consultation letter and notice,
+    extension notice, fee notice, replies), each archived as PDF, DOCX and HTML; print where the PDFs are."""
+    con.print("\n[bold]出具的文书[/bold]（办理时即生成并归档：PDF 供打印，DOCX 供编辑）")
+    count = 0
+    for case_id in case_ids:
+        for archived, paths in services.archived_letters(ctx, case_id=case_id):
+            count += 1
+            con.print(f"{archived.letter.number}  {archived.render.template if archived.render else ''}", markup=False)
+            if "pdf" in paths:
+                con.print(f"    {paths['pdf']}", markup=False)
+    con.print(f"共 {count} 件文书；全部文件在 {folder / 'letters'}", markup=False)
+    con.print("查看、重新打印：request-flow letters show 文号；request-flow letters print 文号 --out 文件；"
+              "预览模板：request-flow letters preview reply --outcome not_exist --format pdf --out 样稿.pdf")
 
 
 # -- the deadline workers ------------------------------------------------------------------------------------------

@@ -122,6 +122,17 @@ def _next_serial(insert_fn):
 _NEXT_SERIAL = {False: _next_serial(sqlite_insert), True: _next_serial(pg_insert)}
 
 
+def peek_serial(s: Session, body: str, year: int, kind: str) -> int:
+    """The serial `reserve_serial` would give now (a read: no lock; the reservation decides)."""
+    row = s.get(Counter, (body, year, kind))
+    return (row.value if row is not None else 0) + 1
+
+
+def _series(ctx: Context, kind: str) -> str:
+    """The counter a letter's serial comes from: one per type (default), or one for all the body's letters."""
+    return "letter" if ctx.settings.letters.shared_series else f"letter:{kind}"
+
+
 def letter_number(body: BodyProfile, kind: str, year: int, serial: int) -> str:
     """文号: the body's short code, the letter type's code, the year in 〔〕, the serial, 号 (letters.md)."""
     code = body.letter_codes.get(kind) or "公开" + LETTER_KINDS[kind][1]
@@ -227,17 +238,38 @@ def _hold_for_tests() -> None:
         time.sleep(float(hold))
 
 
-def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft: Draft) -> CaseView:
-    """Write one act: the version-checked case row, the event, its letter; then commit. All or nothing."""
+def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft: Draft,
+            before: CaseView | None = None) -> CaseView:
+    """Write one act: the version-checked case row, the event, its letters (numbered, rendered, archived); then
+    commit. All or nothing: a letter that cannot be rendered refuses the act and takes its number back."""
     seq = (events[-1].seq + 1) if events else 1
-    data = dict(draft.data)
-    if draft.letter_kind:
-        year = draft.on.year  # the year in a 文号 is the year of the letter's date
-        serial = reserve_serial(s, ctx.body.code, year, f"letter:{draft.letter_kind}")
-        data["letter"] = letter_number(ctx.body, draft.letter_kind, year, serial)
-        data["letter_kind"] = draft.letter_kind
-    new_event = Event(seq, draft.kind, draft.on, data, ctx.user, draft.reason)
-    view = replay([*events, new_event], ctx.cal, ctx.settings.policy())
+    kinds = letters_for(ctx, draft, before)
+    year = draft.on.year  # the year in a 文号 is the year of the letter's date
+
+    def compose(numbers: list[str]) -> tuple[dict[str, Any], Event, CaseView]:
+        data = dict(draft.data)
+        if numbers:
+            data["letter"], data["letter_kind"] = numbers[0], kinds[0]
+            if len(numbers) > 1:
+                data["also_letters"] = [{"number": n, "kind": k} for k, n in zip(kinds[1:], numbers[1:])]
+        event = Event(seq, draft.kind, draft.on, data, ctx.user, draft.reason)
+        return data, event, replay([*events, event], ctx.cal, ctx.settings.policy())
+
+    # Letters are rendered with the numbers the counters will most likely give, before the write lock is taken
+    # (SQLite locks the whole database from the first write to the commit); the numbers are then reserved, and
+    # if someone took one meanwhile, the letters are rendered again under the reserved numbers.
+    numbers, taken = [], {}  # two letters of one act from a shared series take consecutive serials
+    for k in kinds:
+        series = _series(ctx, k)
+        taken[series] = taken.get(series, -1) + 1
+        numbers.append(letter_number(ctx.body, k, year, peek_serial(s, ctx.body.code, year, series) + taken[series]))
+    data, new_event, view = compose(numbers)
+    rendered = _render_letters(ctx, s, row, [*events, new_event], before, view, list(zip(kinds, numbers)))
+    reserved = [letter_number(ctx.body, k, year, reserve_serial(s, ctx.body.code, year, _series(ctx, k))) for k in kinds]
+    if reserved != numbers:
+        numbers = reserved
+        data, new_event, view = compose(numbers)
+        rendered = _render_letters(ctx, s, row, [*events, new_event], before, view, list(zip(kinds, numbers)))
     report_locks.on_act(ctx, s.connection(), row, events, new_event, view)  # locked years; appeal and reply caches
     _hold_for_tests()
     if not _write_cache(s, row, view):
@@ -246,16 +278,68 @@ def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft:
     conn, now = s.connection(), datetime.now(ZoneInfo("UTC"))
     conn.execute(_INSERT_EVENT, {"case_id": row.id, "seq": seq, "kind": draft.kind, "happened_on": draft.on,
                                  "data": data, "actor": ctx.user, "reason": draft.reason, "recorded_at": now})
-    if draft.letter_kind:
-        conn.execute(_INSERT_LETTER, {"number": data["letter"], "body": ctx.body.code, "case_id": row.id,
-                                      "kind": draft.letter_kind, "issued_on": draft.on, "event_seq": seq,
+    for kind, number in zip(kinds, numbers):
+        conn.execute(_INSERT_LETTER, {"number": number, "body": ctx.body.code, "case_id": row.id,
+                                      "kind": kind, "issued_on": draft.on, "event_seq": seq,
                                       "issued_by": ctx.user, "issued_at": now, "delivered_on": None,
                                       "delivery_method": None})
+    _store_letters(ctx, conn, rendered)
     if draft.kind == "deliver":
         conn.execute(update(_LETTERS).where(_LETTERS.c.number == data["letter"], _LETTERS.c.case_id == row.id)
-                     .values(delivered_on=draft.on, delivery_method=data.get("method") or None))
+                     .values(delivered_on=draft.on, delivery_method=data.get("method") or None,
+                             delivery_proof=data.get("proof") or None))
     _commit(s, row.id)
+    _copy_letters(ctx, rendered, draft.on.year)
     return view
+
+
+# -- letters (rendering, the archive: request_flow.letters, imported only when a letter is issued) ---------------
+
+def letters_for(ctx: Context, draft: Draft, before: CaseView | None) -> list[str]:
+    """The letters an act issues: the one the law ties to it, and those the body's configuration adds (the
+    receipt on confirmation of receipt, the applicant's notice that a consultation pauses the clock)."""
+    conf = ctx.settings.letters
+    if draft.kind == "confirm_receipt":
+        return ["receipt"] if conf.receipt else []
+    if draft.letter_kind == "closure" and not conf.closure:
+        return []
+    kinds = [draft.letter_kind] if draft.letter_kind else []
+    if draft.kind == "consult" and conf.consultation_notice and (before is None or before.state != "consulting"):
+        kinds.append("consultation_notice")
+    return kinds
+
+
+def _render_letters(ctx: Context, s: Session, row: CaseFile, events: list[Event], before: CaseView | None,
+                    after: CaseView, letters: list[tuple[str, str]]) -> list[Any]:
+    if not letters:
+        return []
+    from .letters import LetterError
+    from .letters.fields import Applicant, Issue
+    from .letters.issue import render_issue
+
+    applicant = Applicant(row.id, row.applicant_name, row.applicant_type, row.channel, row.content, row.registered_on)
+    try:
+        return [render_issue(ctx.settings, ctx.body, Issue(kind, number, events[-1].on, applicant, events, before, after))
+                for kind, number in letters]
+    except LetterError as exc:
+        s.rollback()
+        raise Refused(f"{exc}；本次办理未保存任何内容（文号未占用）") from None
+
+
+def _store_letters(ctx: Context, conn: Any, rendered: list[Any]) -> None:
+    if rendered:
+        from .letters.archive import store
+
+        for r in rendered:
+            store(conn, r, ctx.user)
+
+
+def _copy_letters(ctx: Context, rendered: list[Any], year: int) -> None:
+    if rendered:
+        from .letters.archive import materialize
+
+        for r in rendered:
+            materialize(ctx.settings, ctx.body.code, year, r.number, r.files)
 
 
 def _commit(s: Session, case_id: str) -> None:
@@ -294,20 +378,52 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
         acts.check_text(value, what)
     with ctx.session() as s:
         _check_actor(ctx, s)
-        serial = reserve_serial(s, ctx.body.code, on.year, "case")
-        case_id = f"{ctx.body.code}-{on.year}-{serial:04d}"
-        event = Event(1, draft.kind, draft.on, draft.data, ctx.user)
-        view = replay([event], ctx.cal, ctx.settings.policy())
-        row = CaseFile(id=case_id, body=ctx.body.code, year=on.year, serial=serial, applicant_name=applicant,
-                       applicant_type=applicant_type, channel=channel, id_type=id_type, id_number=id_number,
-                       phone=phone, email=email, address=address, content=content, handler=handler or ctx.user,
-                       registered_on=on, created_at=datetime.now(ZoneInfo("UTC")), **cache_values(view))
+        receipt = received_on is not None and ctx.settings.letters.receipt  # else issued on confirmation
+
+        def compose(serial: int, number: str | None) -> tuple[CaseFile, dict[str, Any], Event, CaseView]:
+            case_id = f"{ctx.body.code}-{on.year}-{serial:04d}"
+            data = dict(draft.data)
+            if number:
+                data["letter"], data["letter_kind"] = number, "receipt"
+            event = Event(1, draft.kind, draft.on, data, ctx.user)
+            view = replay([event], ctx.cal, ctx.settings.policy())
+            row = CaseFile(id=case_id, body=ctx.body.code, year=on.year, serial=serial, applicant_name=applicant,
+                           applicant_type=applicant_type, channel=channel, id_type=id_type, id_number=id_number,
+                           phone=phone, email=email, address=address, content=content, handler=handler or ctx.user,
+                           registered_on=on, created_at=datetime.now(ZoneInfo("UTC")), **cache_values(view))
+            return row, data, event, view
+
+        def receipt_number(serial: int) -> str | None:
+            return letter_number(ctx.body, "receipt", on.year, serial) if receipt else None
+
+        # Render with the numbers the counters will most likely give, before taking the write lock (SQLite has
+        # one for the whole database); if another registration took them meanwhile, render again.
+        guess = (peek_serial(s, ctx.body.code, on.year, "case"), peek_serial(s, ctx.body.code, on.year, _series(ctx, "receipt")))
+        row, data, event, view = compose(guess[0], receipt_number(guess[1]))
+        letters = [("receipt", data["letter"])] if receipt else []
+        rendered = _render_letters(ctx, s, row, [event], None, view, letters)
+        got = (reserve_serial(s, ctx.body.code, on.year, "case"),
+               reserve_serial(s, ctx.body.code, on.year, _series(ctx, "receipt")) if receipt else guess[1])
+        if got != guess:
+            row, data, event, view = compose(got[0], receipt_number(got[1]))
+            letters = [("receipt", data["letter"])] if receipt else []
+            rendered = _render_letters(ctx, s, row, [event], None, view, letters)
+        case_id = row.id
         s.add(row)
         s.flush()
-        s.add(CaseEvent(case_id=case_id, seq=1, kind=draft.kind, happened_on=on, data=draft.data, actor=ctx.user,
-                        recorded_at=datetime.now(ZoneInfo("UTC"))))
+        now = datetime.now(ZoneInfo("UTC"))
+        s.add(CaseEvent(case_id=case_id, seq=1, kind=draft.kind, happened_on=on, data=data, actor=ctx.user,
+                        recorded_at=now))
+        s.flush()
+        conn = s.connection()
+        for kind, number in letters:
+            conn.execute(_INSERT_LETTER, {"number": number, "body": ctx.body.code, "case_id": case_id, "kind": kind,
+                                          "issued_on": on, "event_seq": 1, "issued_by": ctx.user, "issued_at": now,
+                                          "delivered_on": None, "delivery_method": None})
+        _store_letters(ctx, conn, rendered)
         report_locks.on_register(ctx, s.connection(), row)  # a receipt dated in a locked year
         _commit(s, case_id)
+        _copy_letters(ctx, rendered, on.year)
         return row, view
 
 
@@ -319,7 +435,7 @@ def act(ctx: Context, case_id: str, make_draft, on: date | None = None) -> tuple
             _check_actor(ctx, s)
             row, events, view = load(ctx, s, case_id)
             draft = make_draft(view, on, s)
-            return row, _append(ctx, s, row, events, draft)
+            return row, _append(ctx, s, row, events, draft, before=view)
         return _guarded(s, case_id, run)
 
 
@@ -404,7 +520,45 @@ def list_cases(ctx: Context, f: ListFilter) -> list[Any]:
 def letters_of(ctx: Context, case_id: str) -> list[Letter]:
     with ctx.session() as s:
         load(ctx, s, case_id)
-        return list(s.execute(select(Letter).where(Letter.case_id == case_id).order_by(Letter.issued_at)).scalars())
+        return list(s.execute(select(Letter).where(Letter.case_id == case_id).order_by(Letter.issued_at, Letter.number)).scalars())
+
+
+def archived_letters(ctx: Context, case_id: str | None = None, number: str | None = None,
+                     period: tuple[date, date] | None = None, kind: str | None = None,
+                     copies: bool = True) -> list[tuple[Any, dict[str, Any]]]:
+    """Issued letters with their archive record and the paths of their checked copies under the data folder."""
+    from .letters import archive
+
+    q = select(Letter).where(Letter.body == ctx.body.code)
+    if case_id is not None:
+        q = q.where(Letter.case_id == case_id)
+    if number is not None:
+        q = q.where(Letter.number == number)
+    if period is not None:
+        q = q.where(Letter.issued_on >= period[0], Letter.issued_on <= period[1])
+    if kind is not None:
+        q = q.where(Letter.kind == kind)
+    with ctx.session() as s:
+        if case_id is not None:
+            load(ctx, s, case_id)
+        rows = list(s.execute(q.order_by(Letter.issued_on, Letter.issued_at, Letter.number)).scalars())
+        if number is not None and not rows:
+            raise BadInput(f"没有文号为「{number}」的文书（当前机关：{ctx.body.code}）")
+        out = []
+        for a in archive.load(s, rows):
+            out.append((a, archive.ensure_copies(ctx.settings, s, a) if copies else {}))
+        return out
+
+
+def letter_content(ctx: Context, number: str, fmt: str) -> bytes:
+    """The archived bytes of one file of an issued letter, checked against its hash (a re-print is byte-identical)."""
+    from .letters import archive
+
+    with ctx.session() as s:
+        row = s.get(Letter, number)
+        if row is None or row.body != ctx.body.code:
+            raise BadInput(f"没有文号为「{number}」的文书（当前机关：{ctx.body.code}）")
+        return archive.content_of(s, number, fmt)
 
 
 # -- the calendar changed ------------------------------------------------------------------------------------------

@@ -95,7 +95,8 @@ def test_third_party_objection_blocks_disclosure_without_override(rf_sqlite, cas
     r = rf.json("case", "decide", case_id, "--outcome", "disclosed", "--provided", "全文",
                 "--public-interest", "涉及公共安全", "--on", "2025-02-06")
     assert r["state"] == "decided"
-    assert [x["kind"] for x in r["letters"]] == ["consultation", "override"]
+    # the consultation letter and the applicant's notice of it (Art. 33 ¶3), the override notice (Art. 32)
+    assert [x["kind"] for x in r["letters"]] == ["consultation", "consultation_notice", "override"]
 
 
 def test_applicant_text_is_data(rf_sqlite):

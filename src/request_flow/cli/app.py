@@ -15,13 +15,13 @@ import typer
 from .. import services
 from ..domain import acts
 from ..domain.errors import BadInput
+from .letters import letters_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="request-flow：政府信息公开申请办理（《中华人民共和国政府信息公开条例》）")
 case_app = typer.Typer(no_args_is_help=True, help="案件：登记、办理、查看")
 staff_app = typer.Typer(no_args_is_help=True, help="工作人员和角色")
 calendar_app = typer.Typer(no_args_is_help=True, help="工作日日历")
-letters_app = typer.Typer(no_args_is_help=True, help="文书")
 app.add_typer(case_app, name="case")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
@@ -414,11 +414,12 @@ def case_delivered(
     case_id: str,
     letter: Annotated[str, typer.Option("--letter", help="文书文号")],
     method: Annotated[str | None, typer.Option("--method", help="送达方式")] = None,
+    proof: Annotated[str | None, typer.Option("--proof", help="送达凭证（如挂号信回执号、签收记录）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """记录文书送达之日；自收到通知起算的期限随之重新计算。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.deliver(v, d, letter, method))
+    _act(case_id, on, as_json, lambda v, d, s: acts.deliver(v, d, letter, method, proof))
 
 
 @case_app.command("withdraw")
@@ -450,24 +451,3 @@ def case_appeal_result(case_id: str,
                        on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """登记行政复议或行政诉讼的结果（--on 为审结日期）。"""
     _act(case_id, on, as_json, lambda v, d, s: acts.appeal_result(v, d, appeal_no, result))
-
-
-# -- letters ---------------------------------------------------------------------------------------------------------
-
-@letters_app.command("list")
-def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
-    """列出案件的文书及其文号（文号在办理时即已预留；文书文件的生成属于文书功能）。"""
-    from ..domain.codes import LETTER_KINDS
-
-    letters = services.letters_of(_ctx(), case_id)
-    items = [{"number": x.number, "kind": x.kind, "issued_on": x.issued_on.isoformat(), "issued_by": x.issued_by,
-              "delivered_on": x.delivered_on.isoformat() if x.delivered_on else None,
-              "delivery_method": x.delivery_method, "files": []} for x in letters]
-    if as_json:
-        emit(items)
-        return
-    if not items:
-        typer.echo("本案尚无文书")
-    for x in items:
-        sent = f"，{x['delivered_on']}送达" if x["delivered_on"] else ""
-        typer.echo(f"{x['number']}  {LETTER_KINDS[x['kind']][0]}  {x['issued_on']}出具{sent}")

@@ -325,7 +325,7 @@ def close_lapsed(view: CaseView, on: date, outcome: str) -> Draft:
 
 # -- records that do not move the lifecycle ---------------------------------------------------------------------
 
-def deliver(view: CaseView, on: date, letter: str, method: str | None) -> Draft:
+def deliver(view: CaseView, on: date, letter: str, method: str | None, proof: str | None = None) -> Draft:
     ref = view.letters.get(letter)
     if ref is None:
         known = "、".join(view.letters) or "无"
@@ -333,7 +333,11 @@ def deliver(view: CaseView, on: date, letter: str, method: str | None) -> Draft:
     if on < ref.issued_on:
         raise Refused(f"送达日期{on.isoformat()}早于文书出具日期{ref.issued_on.isoformat()}")
     check_text(method, "送达方式")
-    return Draft(DELIVER, on, {"letter": letter, "method": method or ""})
+    check_text(proof, "送达凭证")
+    data = {"letter": letter, "method": method or ""}
+    if proof:
+        data["proof"] = proof
+    return Draft(DELIVER, on, data)
 
 
 def appeal(view: CaseView, on: date, kind: str) -> Draft:

@@ -188,6 +188,8 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         letter = data.get("letter")
         if letter:
             view.letters[letter] = LetterRef(letter, data.get("letter_kind", k), ev.on, delivered.get(letter))
+        for extra in data.get("also_letters", ()):  # a second letter of the same act (a notice to the applicant)
+            view.letters[extra["number"]] = LetterRef(extra["number"], extra["kind"], ev.on, delivered.get(extra["number"]))
         trigger: str | None = k
         if k == REGISTER:
             trigger = None

@@ -155,6 +155,10 @@ LETTER_KINDS = {
     "fee": ("收费通知书", "费"),
     "reply": ("政府信息公开申请答复书", "复"),
     "closure": ("终止办理告知书", "终"),
+    # added with the letters (letters.md): the receipt on registration, the applicant's notice that a
+    # consultation is under way (Art. 33 ¶3, practice)
+    "receipt": ("政府信息公开申请登记回执", "收"),
+    "consultation_notice": ("征求意见告知书", "征告"),
 }
 
 CONSULT_KINDS = {"third_party": "第三方（第三十二条）", "co_producer": "共同制作机关（第三十四条）"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -103,6 +103,7 @@ class Letter(SQLModel, table=True):
     issued_at: datetime
     delivered_on: date | None = None
     delivery_method: str | None = None
+    delivery_proof: str | None = None  # added by 0002_letters: what proves the delivery (receipt no., signature)
 
 
 class Meta(SQLModel, table=True):
@@ -241,3 +242,35 @@ Index("ix_case_body_concluded", CaseFile.__table__.c.body, CaseFile.__table__.c.
 _FEE_EVENTS = text("kind IN ('fee_notice', 'fee_paid')")
 Index("ix_case_event_fees", CaseEvent.__table__.c.kind, CaseEvent.__table__.c.happened_on,
       sqlite_where=_FEE_EVENTS, postgresql_where=_FEE_EVENTS)
+# -- the letters archive (issue 4; migration 0002_letters) -----------------------------------------------------------
+
+class LetterRender(SQLModel, table=True):
+    """How an issued letter was made: the template and its version, the data, the fonts; written once with the act
+    (append-only, like the events: database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "letter_render"
+
+    number: str = Field(primary_key=True, foreign_key="letter.number")
+    variant: str = ""
+    addressee: str
+    template: str  # e.g. reply/not_exist.html
+    template_sha256: str  # of the template and every template it extends or includes
+    sources: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    fonts: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    engine: str  # renderer versions
+    rendered_by: str
+    rendered_at: datetime
+
+
+class LetterFile(SQLModel, table=True):
+    """The rendered files of an issued letter, kept as sent (bytes and SHA-256; append-only). Copies under the
+    data folder are written from these and checked against the hash."""
+
+    __tablename__ = "letter_file"
+
+    number: str = Field(primary_key=True, foreign_key="letter.number")
+    format: str = Field(primary_key=True)  # pdf, docx, html
+    sha256: str
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,7 +1,7 @@
 """the deadline workers' outbox: reminders and the sender's lease
 
 Revision ID: 0003_outbox
-Revises: 0001
+Revises: 0002_letters
 Create Date: 2026-11-27 11:40:00
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0003_outbox'
-down_revision = '0001'
+down_revision = '0002_letters'
 branch_labels = None
 depends_on = None
 

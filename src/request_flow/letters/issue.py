@@ -1,0 +1,116 @@
+"""Issuing a letter: fill, check, render all formats, and hand the result to the archive.
+
+Rendering happens inside the act's transaction, after the 文号 is reserved and before the commit: a letter that
+cannot be rendered (a broken template, a character no font has, a seal that is not an image) refuses the act,
+and the rollback takes the reserved number back with everything else. See docs/decisions.md, "Letters".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import LetterError, fields, render
+from .templates import Templates
+
+FORMATS = ("pdf", "docx", "html")
+
+
+@dataclass
+class Rendered:
+    kind: str
+    variant: str
+    number: str
+    template: str
+    template_sha256: str
+    sources: dict[str, str]
+    data: dict[str, Any]
+    files: dict[str, bytes]  # format -> bytes
+    fonts: list[str]
+
+    @property
+    def addressee(self) -> str:
+        return str(self.data["letter"]["addressee"])
+
+
+@lru_cache(maxsize=16)
+def _templates(dirs: tuple[Path, ...]) -> Templates:
+    return Templates(list(dirs))
+
+
+def templates_for(settings: Any, body: Any) -> Templates:
+    return _templates(tuple(settings.templates_dirs(body)))
+
+
+def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[str, ...] = FORMATS,
+                seal: bool = True) -> Rendered:
+    """Fill the letter's template with `data` and render it; LetterError when anything is wrong."""
+    kind, variant = data["letter"]["kind"], data["letter"]["variant"]
+    remedy = data["remedy"]
+    if remedy["form"] != "none" and not remedy["review_body"]:
+        raise LetterError(f"机关 {body.code} 没有配置行政复议机关（[[body]] review_body），{data['letter']['title']}无法写明救济途径")
+    if remedy["form"] == "ordinary" and not remedy["court"]:
+        raise LetterError(f"机关 {body.code} 没有配置管辖法院（[[body]] court），{data['letter']['title']}无法写明救济途径")
+    style = render.Style.of(settings)
+    tpl = templates_for(settings, body)
+    name = fields.template_name(kind, variant)
+    version, sources = tpl.version(name)
+    full = {**data, "page_css": style.css(),
+            "seal": render.seal_data_uri(settings.seal_path(body)) if seal else ""}
+    html = tpl.render(name, full)
+    root = render.parse(html)
+    used = render.check_glyphs(root, style)
+    files: dict[str, bytes] = {}
+    if "html" in formats:
+        files["html"] = html.encode("utf-8")
+    if "pdf" in formats:
+        files["pdf"] = render.pdf(html)
+    if "docx" in formats:
+        files["docx"] = render.docx(root, style, f"{data['body']['name']}{data['letter']['title']}")
+    return Rendered(kind, variant, data["letter"]["number"], name, version, sources, data, files, used)
+
+
+def render_issue(settings: Any, body: Any, issue: fields.Issue) -> Rendered:
+    return render_data(settings, body, fields.build(issue, body))
+
+
+def sample_data(ctx: Any, kind: str, variant: str) -> dict[str, Any]:
+    from ..domain.errors import BadInput
+    from ..services import letter_number
+
+    if kind not in fields.LETTER_ORDER:
+        raise BadInput(f"文书类型「{kind}」不存在，应为：{'、'.join(fields.LETTER_ORDER)}")
+    choices = fields.variants(kind)
+    if variant not in choices:
+        if variant == "" and choices:
+            variant = choices[0]
+        else:
+            raise BadInput(f"{kind} 没有「{variant}」这种形式，应为：{'、'.join(choices)}")
+    number = letter_number(ctx.body, kind, 2025, 1)
+    return fields.sample(kind, variant, ctx.body, ctx.cal, ctx.settings.policy(), number)
+
+
+def check_body(ctx: Any) -> list[tuple[str, str, str | None]]:
+    """Every letter of the set with sample data: fields (static), filling, fonts, the seal, DOCX assembly.
+    Returns (kind, variant, problem or None) for each; the PDF is not drawn (letters preview does)."""
+    templates_for(ctx.settings, ctx.body)  # a body folder that does not exist: one error, not one per letter
+    results: list[tuple[str, str, str | None]] = []
+    seal_problem = None
+    try:
+        render.seal_data_uri(ctx.settings.seal_path(ctx.body))
+    except LetterError as exc:
+        seal_problem = str(exc)
+    for kind, variant in fields.all_letters():
+        try:
+            data = sample_data(ctx, kind, variant)
+            data["preview"] = False  # checked as issued
+            render_data(ctx.settings, ctx.body, data, formats=("docx",), seal=False)
+            results.append((kind, variant, None))
+        except LetterError as exc:
+            results.append((kind, variant, str(exc)))
+    if seal_problem:
+        results.append(("seal", "", seal_problem))
+    return results
+

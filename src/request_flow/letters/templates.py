@@ -1,0 +1,215 @@
+"""The letter templates: a sandboxed Jinja2 environment over a body's own folder and the shipped defaults.
+
+- Sandboxed (`SandboxedEnvironment`): a template cannot reach Python internals (`__class__`, `__globals__`).
+- `StrictUndefined`: a field that does not exist is an error, never a blank in a letter.
+- Autoescaping: applicant text is data and is escaped in HTML; it is passed as values, never compiled.
+- Fields are also checked statically, before anything is rendered: every `a.b.c` a template (and the layout and
+  partials it uses) reads from the letter's fields must exist in the fields that letter receives, in every
+  branch, taken or not (`check_fields`).
+- A template's version is the SHA-256 of its text and of every template it extends or includes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+    meta,
+    nodes,
+)
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markupsafe import Markup, escape
+
+from . import LetterError
+
+
+@dataclass
+class Source:
+    name: str
+    origin: str  # the file it came from
+    sha256: str
+
+
+@dataclass
+class Templates:
+    """The templates of one body: its folder first (if configured), then the defaults."""
+
+    dirs: list[Path]
+    env: SandboxedEnvironment = field(init=False)
+    _sources: dict[str, Source] = field(default_factory=dict, init=False)
+    _checked: set[tuple[str, str]] = field(default_factory=set, init=False)
+    _closures: dict[str, tuple[list[tuple[str, nodes.Template, Source]], list[int]]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        for d in self.dirs[:-1]:  # the body's own folder must exist when configured; the defaults always do
+            if not d.is_dir():
+                raise LetterError(f"配置的文书模板目录 {d} 不存在（[[body]] templates）")
+        self.env = SandboxedEnvironment(
+            loader=ChoiceLoader([FileSystemLoader(str(d), encoding="utf-8") for d in self.dirs]),
+            undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["br"] = _br
+        self.env.filters["clause"] = _clause
+
+    # -- sources and versions -------------------------------------------------------------------------------------
+
+    def source(self, name: str) -> tuple[str, Source]:
+        try:
+            text, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except TemplateNotFound:
+            raise LetterError(f"找不到文书模板 {name}（在 {'、'.join(str(d) for d in self.dirs)} 中）") from None
+        except UnicodeDecodeError:
+            raise LetterError(f"文书模板 {name} 不是 UTF-8 编码的文本") from None
+        src = Source(name, filename or name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+        self._sources[name] = src
+        return text, src
+
+    def parse(self, name: str) -> tuple[nodes.Template, Source]:
+        text, src = self.source(name)
+        try:
+            return self.env.parse(text, name=name, filename=src.origin), src
+        except TemplateSyntaxError as exc:
+            raise LetterError(f"文书模板 {name} 第{exc.lineno}行语法错误：{exc.message}") from None
+
+    def closure(self, name: str) -> list[tuple[str, nodes.Template, Source]]:
+        """The template and every template it extends, includes or imports (recursively), each once. Kept while
+        none of its files changes (checked by modification time, as Jinja2 checks its compiled templates)."""
+        cached = self._closures.get(name)
+        if cached is not None and all(_stamp(src.origin) == stamp for (_, _, src), stamp in zip(cached[0], cached[1])):
+            return cached[0]
+        parts = self._closure(name)
+        self._closures[name] = (parts, [_stamp(src.origin) for _, _, src in parts])
+        return parts
+
+    def _closure(self, name: str) -> list[tuple[str, nodes.Template, Source]]:
+        seen: dict[str, tuple[nodes.Template, Source]] = {}
+        todo = [name]
+        while todo:
+            n = todo.pop(0)
+            if n in seen:
+                continue
+            ast, src = self.parse(n)
+            seen[n] = (ast, src)
+            for ref in meta.find_referenced_templates(ast):
+                if ref is None:
+                    raise LetterError(f"文书模板 {n} 用变量指定要引用的模板：只能引用写明名称的模板")
+                todo.append(ref)
+        return [(n, ast, src) for n, (ast, src) in seen.items()]
+
+    def version(self, name: str) -> tuple[str, dict[str, str]]:
+        """The SHA-256 of the template and its dependencies, and each source's own hash and origin."""
+        parts = self.closure(name)
+        h = hashlib.sha256()
+        for n, _, src in sorted(parts, key=lambda p: p[0]):
+            h.update(f"{n}\0{src.sha256}\n".encode())
+        return h.hexdigest(), {n: f"{src.sha256} {src.origin}" for n, _, src in parts}
+
+    # -- checks ---------------------------------------------------------------------------------------------------
+
+    def check_fields(self, name: str, data: dict[str, Any]) -> None:
+        """Every field the template and its dependencies read must exist in `data` (all branches)."""
+        version, _ = self.version(name)
+        if (version, str(data.get("letter", {}).get("kind"))) in self._checked:
+            return
+        for n, ast, _ in self.closure(name):
+            for path, lineno in _field_paths(ast, set(self.env.globals)):
+                problem = _missing(path, data)
+                if problem:
+                    raise LetterError(f"文书模板 {n} 第{lineno}行引用了不存在的字段「{problem}」"
+                                      f"（{data.get('letter', {}).get('title', '')}可用的字段见 request-flow letters fields）")
+        self._checked.add((version, str(data.get("letter", {}).get("kind"))))
+
+    def render(self, name: str, data: dict[str, Any]) -> str:
+        self.check_fields(name, data)
+        try:
+            return self.env.get_template(name).render(data)
+        except UndefinedError as exc:
+            raise LetterError(f"文书模板 {name} 引用了不存在的字段：{exc.message}") from None
+        except SecurityError as exc:
+            raise LetterError(f"文书模板 {name} 试图做模板不允许的事：{exc}") from None
+        except TemplateSyntaxError as exc:
+            raise LetterError(f"文书模板 {exc.name or name} 第{exc.lineno}行语法错误：{exc.message}") from None
+        except TemplateNotFound as exc:
+            raise LetterError(f"文书模板 {name} 引用的模板 {exc.name} 不存在") from None
+        except TemplateError as exc:
+            raise LetterError(f"文书模板 {name} 无法填写：{exc}") from None
+        except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+            raise LetterError(f"文书模板 {name} 填写时出错：{type(exc).__name__}: {exc}") from None
+
+
+def _stamp(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _br(value: Any) -> Markup:
+    """Text with its line breaks kept: each line escaped, joined by <br>."""
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Markup("<br>").join(escape(line) for line in lines)
+
+
+def _clause(value: Any) -> str:
+    """Staff's words inside a sentence: without the full stop they may have typed at the end."""
+    return str(value).strip().rstrip("。．.；;，,、 ")
+
+
+def _chain(node: nodes.Node) -> tuple[list[str], int] | None:
+    """`a.b["c"]` -> (["a", "b", "c"], line) when the expression is a plain chain from a name."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            parts.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Name):
+            parts.append(node.name)
+            return list(reversed(parts)), node.lineno
+        else:
+            return None
+
+
+def _field_paths(ast: nodes.Template, env_globals: set[str]) -> list[tuple[list[str], int]]:
+    """The longest field chains read from the letter's data (names the template binds itself are skipped)."""
+    free = meta.find_undeclared_variables(ast) - env_globals
+    found: list[tuple[list[str], int]] = []
+    inner: set[int] = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        for child in node.iter_child_nodes():
+            inner.add(id(child))
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in inner:
+            continue  # part of a longer chain, checked with it
+        chain = _chain(node)
+        if chain and chain[0][0] in free and (not isinstance(node, nodes.Name) or node.ctx == "load"):
+            found.append(chain)
+    return found
+
+
+def _missing(path: list[str], data: dict[str, Any]) -> str | None:
+    value: Any = data
+    for i, key in enumerate(path):
+        if isinstance(value, dict):
+            if key not in value:
+                return ".".join(path[: i + 1])
+            value = value[key]
+        elif isinstance(value, list):
+            return None  # items are reached through loop variables, checked when rendered
+        elif not hasattr(value, key) or key.startswith("_"):
+            return ".".join(path[: i + 1])
+        else:
+            return None  # a method of a string or number (e.g. .strip), called by the template
+    return None

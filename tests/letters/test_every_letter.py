@@ -1,0 +1,149 @@
+"""Every letter of the set, rendered from the shipped templates with the sample case (received Monday
+2025-03-03, 张某某, the example body), read back from its PDF (pdftotext, pdfinfo, pdftoppm) and its DOCX
+(python-docx), and checked for the elements of letters.md: title, 文号, addressee, recital with the statutory
+date of receipt, legal basis at article and item, remedies in the right form, the date written 2025年3月7日.
+
+One command renders them all (`letters preview --all`, both cores); the expectations are typed from the spec."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from .conftest import docx_text, flat, html_text, pdf_text
+
+BODY = "示例县人民政府办公室（示例机关，请配置本机关信息）"
+R = "根据《中华人民共和国政府信息公开条例》"
+
+# kind/variant -> (title, 文号 code, addressee, date of the letter, basis, remedy form); dates from the sample
+# events (fields._sample_events): correction and reasons 03-05, consultation and fee 03-10, override and the
+# Art. 35 deadline 03-20, reply 03-25 (decided 03-24), extension 03-25, closures when the period ran out.
+LETTERS = {
+    ("receipt", ""): ("政府信息公开申请登记回执", "收", "张某某", "2025年3月3日", R + "第二十九条、第三十一条的规定", "none"),
+    ("correction", ""): ("补正告知书", "补", "张某某", "2025年3月5日", R + "第三十条的规定", "none"),
+    ("reasons", ""): ("说明理由告知书", "说", "张某某", "2025年3月5日", R + "第三十五条的规定", "none"),
+    ("extension", "art33"): ("延期答复告知书", "延", "张某某", "2025年3月25日", R + "第三十三条第二款的规定", "none"),
+    ("extension", "art35"): ("延期答复告知书", "延", "张某某", "2025年3月20日", R + "第三十五条的规定", "none"),
+    ("consultation", "third_party"): ("征求意见书", "征", "某某建设集团有限公司", "2025年3月10日", R + "第三十二条的规定", "none"),
+    ("consultation", "co_producer"): ("征求意见书", "征", "示例县财政局", "2025年3月10日", R + "第三十四条的规定", "none"),
+    ("consultation_notice", ""): ("征求意见告知书", "征告", "张某某", "2025年3月10日", R + "第三十三条第三款的规定", "none"),
+    ("override", ""): ("决定公开告知书", "决", "某某建设集团有限公司", "2025年3月20日", R + "第三十二条的规定", "ordinary"),
+    ("fee", ""): ("收费通知书", "费", "张某某", "2025年3月10日", R + "第四十二条和《政府信息公开信息处理费管理办法》的规定", "ordinary"),
+    ("closure", "no_correction"): ("终止办理告知书", "终", "张某某", "2025年3月27日", R + "第三十条的规定", "ordinary"),
+    ("closure", "fee_unpaid"): ("终止办理告知书", "终", "张某某", "2025年4月9日", "根据《政府信息公开信息处理费管理办法》的规定", "ordinary"),
+}
+REPLIES = {  # outcomes.md: letter and citation; domain.md §6: remedy
+    "disclosed": ("予以公开告知书", "第三十六条第（二）项", "ordinary"),
+    "already_public": ("已主动公开告知书", "第三十六条第（一）项", "ordinary"),
+    "partial": ("部分公开告知书", "第三十七条", "review_first"),
+    "withheld.state_secret": ("不予公开告知书", "第三十六条第（三）项、第十四条", "review_first"),
+    "withheld.prohibited_by_law": ("不予公开告知书", "第三十六条第（三）项、第十四条", "review_first"),
+    "withheld.three_security_one_stability": ("不予公开告知书", "第三十六条第（三）项、第十四条", "review_first"),
+    "withheld.third_party_rights": ("不予公开告知书", "第三十六条第（三）项、第十五条", "review_first"),
+    "withheld.internal_affairs": ("不予公开告知书", "第三十六条第（三）项、第十六条第一款", "review_first"),
+    "withheld.process_info": ("不予公开告知书", "第三十六条第（三）项、第十六条第二款", "review_first"),
+    "withheld.enforcement_files": ("不予公开告知书", "第三十六条第（三）项、第十六条第二款", "review_first"),
+    "withheld.administrative_query": ("依照特别规定办理告知书", "第三十六条第（七）项", "ordinary"),
+    "not_exist": ("信息不存在告知书", "第三十六条第（四）项", "ordinary"),
+    "not_responsible": ("非本机关负责公开告知书", "第三十六条第（五）项", "ordinary"),
+    "needs_creation": ("不予提供告知书", "第三十八条", "none"),
+    "unclear_after_correction": ("政府信息公开申请告知书", "第三十条", "ordinary"),
+    "petition_complaint": ("不作为政府信息公开申请处理告知书", "第三十九条第一款", "ordinary"),
+    "duplicate": ("不予重复处理告知书", "第三十六条第（六）项", "ordinary"),
+    "publication": ("获取途径告知书", "第三十九条第二款", "none"),
+    "excessive": ("不予处理告知书", "第三十五条", "ordinary"),
+    "confirm_or_reissue": ("不予处理告知书", None, "ordinary"),
+    "other": ("政府信息公开申请告知书", None, "ordinary"),
+}
+for code, (title, article, remedy) in REPLIES.items():
+    LETTERS[("reply", code)] = (title, "复", "张某某", "2025年3月25日", (R + article + "的规定") if article else None, remedy)
+
+ORDINARY = "可以自收到{doc}之日起60日内向示例县人民政府申请行政复议，或者自收到{doc}之日起6个月内向示例县人民法院提起行政诉讼"
+REVIEW_FIRST = "应当先申请行政复议，不能直接向人民法院提起行政诉讼"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from conftest import Runner
+
+    home = tmp_path_factory.mktemp("preview")
+    rf = Runner(f"sqlite:///{home / 'rf.db'}", home)
+    rf.ok("letters", "preview", "--all", "--out", str(home / "out"), timeout=600)
+    return home / "out"
+
+
+def stem(kind, variant):
+    return f"{kind}-{variant}" if variant else kind
+
+
+def test_every_letter_has_its_elements(rendered):
+    assert len(list(rendered.glob("*.pdf"))) == len(LETTERS) == 33
+    for (kind, variant), (title, code, addressee, day, basis, remedy) in LETTERS.items():
+        name = stem(kind, variant)
+        text = flat(pdf_text(rendered / f"{name}.pdf"))
+        where = f"{name}.pdf"
+        assert BODY + title in text, where
+        assert f"示县政办公开{code}〔2025〕1号" in text, where
+        assert addressee + "：" in text, where
+        assert "2025年3月3日收到" in text, where  # the statutory date of receipt, in the recital
+        if kind not in ("consultation", "override"):
+            assert "登记号：EXAMPLE-2025-0001" in text, where
+        if basis:
+            assert basis in text, where
+        doc = "本答复书" if kind == "reply" else ("本通知书" if kind == "fee" else "本告知书")
+        if remedy == "ordinary":
+            assert ORDINARY.format(doc=doc) in text, where
+        elif remedy == "review_first":
+            assert f"可以自收到{doc}之日起60日内向示例县人民政府申请行政复议" in text and REVIEW_FIRST in text, where
+            assert "6个月内" not in text, where  # no direct lawsuit offered
+        else:
+            assert "行政复议" not in text and "行政诉讼" not in text, where
+        assert text.endswith(f"{BODY}{day}"), where  # signed with the body's name and the date, last
+        assert "示例：本文书由内置的示例机关出具" in text and "样稿" in text, where
+        closing = {"reply": "特此答复。", "consultation": "请予函复。", "receipt": ""}.get(kind, "特此告知。")
+        assert closing in text, where
+
+
+def test_statutory_dates_in_the_letters(rendered):
+    # received Mon 2025-03-03: 20 working days: Mar 4-7 (4) 10-14 (9) 17-21 (14) 24-28 (19) 31 (20)
+    assert "即不晚于2025年3月31日予以答复" in flat(pdf_text(rendered / "receipt.pdf"))
+    # extended by 15 on 03-25: after 03-31: Apr 1-3 (3), Fri Apr 4 清明 off, 7-11 (8), 14-18 (13), 21, 22 (15)
+    ext = flat(pdf_text(rendered / "extension-art33.pdf"))
+    assert "不能在2025年3月31日前作出答复" in ext and "延长15个工作日" in ext and "将在2025年4月22日前作出答复" in ext
+    assert "确定答复期限为2025年5月30日" in flat(pdf_text(rendered / "extension-art35.pdf"))
+    # periods that run from the addressee's receipt are printed as periods (letters.md)
+    assert "自收到本告知书之日起15个工作日内作出补正" in flat(pdf_text(rendered / "correction.pdf"))
+    fee = flat(pdf_text(rendered / "fee.pdf"))
+    # 250 pages: 70 × 10 + 100 × 20 + 50 × 40 = 4,700 yuan (domain.md §4)
+    assert "应缴纳信息处理费4700元" in fee and "自收到本通知书之日起20个工作日内缴纳" in fee
+
+
+def test_every_character_of_every_letter_is_in_its_pdf_and_docx(rendered):
+    for (kind, variant) in LETTERS:
+        name = stem(kind, variant)
+        html = flat(html_text(rendered / f"{name}.html"))
+        pdf = flat(pdf_text(rendered / f"{name}.pdf"))
+        missing = set(html) - set(pdf)
+        assert not missing, f"{name}: {sorted(missing)}"
+        assert flat(docx_text(rendered / f"{name}.docx")) == html, name
+
+
+def test_pdfs_are_a4_with_fonts_embedded_and_print_as_text(rendered):
+    for pdf in sorted(rendered.glob("*.pdf")):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "x 841.89 pts (A4)" in info and "595.2" in info, pdf.name  # 210 × 297 mm
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        assert fonts and all(" yes yes yes " in f for f in fonts), (pdf.name, fonts)  # embedded, subset, unicode
+    from PIL import Image
+
+    for name in ("reply-not_exist", "fee"):
+        subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(rendered / f"{name}.pdf"),
+                        str(rendered / name)], check=True)
+        img = Image.open(next(rendered.glob(f"{name}-*1.png"))).convert("L")
+        w, h = img.size  # A4 at 40 dpi: 331 × 468
+        assert (w, h) == (331, 468)
+        dark = [sum(1 for x in range(w) if img.getpixel((x, y)) < 128) for y in range(h)]
+        top = int(h * 37 / 297) - 2  # the 37 mm top margin is blank
+        assert sum(dark[:top]) == 0
+        assert sum(dark[top:]) > 2000  # title and text were drawn
