@@ -22,11 +22,15 @@ CONFIG = """
 code = "TOWN"
 name = "示例县某某镇人民政府"
 short_name = "某镇"
+review_body = "示例县人民政府"
+court = "示例县人民法院"
 
 [[body]]
 code = "DEPT"
 name = "示例县某某局"
 short_name = "某局"
+review_body = "示例县人民政府"
+court = "示例县人民法院"
 """
 
 
