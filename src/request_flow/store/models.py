@@ -56,7 +56,7 @@ class CaseEvent(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("case_id", "seq", name="uq_event_case_seq"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: str = Field(foreign_key="case_file.id", index=True)
+    case_id: str = Field(foreign_key="case_file.id")  # indexed by uq_event_case_seq
     seq: int
     kind: str
     happened_on: date

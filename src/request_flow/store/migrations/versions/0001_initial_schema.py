@@ -91,7 +91,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('case_id', 'seq', name='uq_event_case_seq')
     )
     with op.batch_alter_table('case_event', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_case_event_case_id'), ['case_id'], unique=False)
+        pass  # (case_id, seq) is unique: that index serves every look-up by case
 
     op.create_table('letter',
     sa.Column('number', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -134,7 +134,7 @@ def downgrade() -> None:
 
     op.drop_table('letter')
     with op.batch_alter_table('case_event', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_case_event_case_id'))
+        pass
 
     op.drop_table('case_event')
     op.drop_table('staff')
