@@ -3,15 +3,8 @@
 # are there). Called by scripts/services.sh (./run test) and by ./run demo.
 set -euo pipefail
 
-apt_install() {
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "安装 $*（系统软件包）" >&2
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
-  else
-    echo "找不到 apt-get，无法安装 $*；文书需要 Noto CJK、花园明朝字体和 poppler-utils" >&2; exit 1
-  fi
-}
+# shellcheck source=apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 
 # Fonts that cover every hanzi (Noto CJK; HanaMin for Extension B and beyond, e.g. 𠀀), emoji,
 # HarfBuzz's subsetter (without it WeasyPrint subsets CJK fonts with fontTools: about 15 s a PDF instead of

@@ -3,15 +3,8 @@
 # On a machine where they already run, this does nothing.
 set -euo pipefail
 
-apt_install() {
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "安装 $*（系统软件包）" >&2
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
-  else
-    echo "找不到 apt-get，无法安装 $*；请先安装并启动它们" >&2; exit 1
-  fi
-}
+# shellcheck source=apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 
 wait_for() {  # wait_for "what" command...
   local what="$1"; shift
