@@ -107,16 +107,21 @@ def calendar_changed(ctx: Context) -> bool:
 
 def reserve_serial(s: Session, body: str, year: int, kind: str) -> int:
     """Atomically take the next serial for (body, year, kind): never reused, safe across processes."""
-    conn = s.connection()  # Core, one statement: the ORM adds nothing here but time
+    return reserve_serials(s.connection(), body, year, kind, 1)  # Core, one statement: the ORM adds only time
+
+
+def reserve_serials(conn: Any, body: str, year: int, kind: str, n: int) -> int:
+    """Reserve n consecutive serials at once (an import); returns the first."""
     stmt = _NEXT_SERIAL[conn.dialect.name == "postgresql"]
-    return int(conn.execute(stmt, {"body": body, "year": year, "kind": kind}).scalar_one())
+    return int(conn.execute(stmt, {"body": body, "year": year, "kind": kind, "n": n}).scalar_one()) - n + 1
 
 
 def _next_serial(insert_fn):
     table = Counter.__table__
-    ins = insert_fn(table).values(body=bindparam("body"), year=bindparam("year"), kind=bindparam("kind"), value=1)
+    ins = insert_fn(table).values(body=bindparam("body"), year=bindparam("year"), kind=bindparam("kind"),
+                                  value=bindparam("n"))
     return ins.on_conflict_do_update(index_elements=[table.c.body, table.c.year, table.c.kind],
-                                     set_={"value": table.c.value + 1}).returning(table.c.value)
+                                     set_={"value": table.c.value + ins.excluded.value}).returning(table.c.value)
 
 
 _NEXT_SERIAL = {False: _next_serial(sqlite_insert), True: _next_serial(pg_insert)}

@@ -34,15 +34,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..domain import report as R
 from ..domain.case import APPEAL, APPEAL_RESULT, IMPORTED_CONCLUSION, REGISTER, Event, replay
 from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, ApplicantType, Channel
 from ..domain.errors import BadInput, Refused
-from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef, Counter
+from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef
 from . import locks, os_reason
 
 CASE_REQUIRED = ("ref", "applicant_type", "received_on", "outcome", "concluded_on")
@@ -265,17 +263,8 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], today: date) 
                                    f"{content or ''}".encode()).hexdigest()[:20]}
 
 
-def _reserve(conn, body: str, year: int, n: int) -> int:
-    """Reserve n serials at once for (body, year); returns the first."""
-    table = Counter.__table__
-    ins = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
-    stmt = ins.values(body=body, year=year, kind="case", value=n).on_conflict_do_update(
-        index_elements=[table.c.body, table.c.year, table.c.kind], set_={"value": table.c.value + n}).returning(table.c.value)
-    return int(conn.execute(stmt).scalar_one()) - n + 1
-
-
 def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
-    from ..services import cache_values  # the cached columns exactly as an act writes them
+    from ..services import cache_values, reserve_serials  # the cached columns exactly as an act writes them
 
     rows, encoding = read_rows(path, CASE_REQUIRED, CASE_OPTIONAL)
     result = ImportResult("cases", rows=len(rows), encoding=encoding)
@@ -331,7 +320,7 @@ def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
         for p in new:
             by_year[(p["body"], p["received_on"].year)].append(p)
         for (body, year), group in sorted(by_year.items()):
-            first = _reserve(conn, body, year, len(group))
+            first = reserve_serials(conn, body, year, "case", len(group))
             for i, p in enumerate(group):
                 p["serial"] = first + i
                 p["id"] = f"{body}-{year}-{first + i:04d}"
