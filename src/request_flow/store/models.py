@@ -15,9 +15,12 @@ class CaseFile(SQLModel, table=True):
     __tablename__ = "case_file"
     __table_args__ = (
         UniqueConstraint("body", "year", "serial", name="uq_case_body_year_serial"),
-        Index("ix_case_state_next_due", "state", "next_due"),
-        Index("ix_case_state_notice_due", "state", "correction_notice_due"),
-        Index("ix_case_state_reply_due", "state", "reply_due"),
+        # partial: a concluded case (most of any database, nearly all of an imported history) has no running
+        # deadline and stays out of them; every due query compares the date, which implies IS NOT NULL
+        *(Index(f"ix_case_state_{name}", "state", column, sqlite_where=text(f"{column} IS NOT NULL"),
+                postgresql_where=text(f"{column} IS NOT NULL"))
+          for name, column in (("next_due", "next_due"), ("notice_due", "correction_notice_due"),
+                               ("reply_due", "reply_due"))),
         Index("ix_case_body_state", "body", "state"),
     )
 
@@ -36,11 +39,11 @@ class CaseFile(SQLModel, table=True):
     content: str | None = None
     handler: str | None = None
     registered_on: date
-    received_on: date | None = Field(default=None, index=True)
+    received_on: date | None = None  # indexed with the body first (ix_case_body_received, below)
     # cached from the events
     state: str
     outcome: str | None = None
-    concluded_on: date | None = Field(default=None, index=True)
+    concluded_on: date | None = None  # likewise (ix_case_body_concluded)
     reply_due: date | None = None
     next_due: date | None = None  # the earliest running deadline, the optional correction notice aside
     correction_notice_due: date | None = None  # until the notice is issued; passing it is not "overdue"
