@@ -41,7 +41,7 @@ from ..domain.case import APPEAL, APPEAL_RESULT, IMPORTED_CONCLUSION, REGISTER, 
 from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, ApplicantType, Channel
 from ..domain.errors import BadInput, Refused
 from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef
-from . import locks, os_reason
+from . import bulk, locks, os_reason
 
 CASE_REQUIRED = ("ref", "applicant_type", "received_on", "outcome", "concluded_on")
 CASE_OPTIONAL = ("applicant_name", "channel", "content", "body")
@@ -49,7 +49,6 @@ APPEAL_REQUIRED = ("ref", "kind", "filed_on", "result", "decided_on")
 APPEAL_OPTIONAL = ("body",)
 NO_NAME = "（导入的历史记录，未载申请人）"
 DEFAULT_CHANNEL = Channel.IN_PERSON.value
-CHUNK = 5000
 
 
 class RowError(Exception):
@@ -139,7 +138,7 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...]) 
             if len(cells) != width:
                 rows.append((no, {"__error__": f"有{len(cells)}个字段，表头有{width}列"}))
                 continue
-            rows.append((no, dict(zip(header, [c.strip() for c in cells]))))
+            rows.append((no, dict(zip(header, map(str.strip, cells)))))
     except csv.Error as exc:
         raise BadInput(f"{path.name} 第{reader.line_num}行不是有效的 CSV：{exc}") from None
     return rows, encoding
@@ -171,18 +170,30 @@ def parse_day(value: str, what: str, today: date) -> date:
     return d
 
 
+class _Days(dict):
+    """parse_day with each written form parsed once: a file's dates repeat (three years are ~1,100 days)."""
+
+    def __init__(self, today: date):
+        super().__init__()
+        self.today = today
+
+    def __call__(self, value: str, what: str) -> date:
+        d = self.get(value)
+        if d is None:
+            d = self[value] = parse_day(value, what, self.today)
+        return d
+
+
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # as acts.check_text: all but LF, CR, tab
 
 
 def _text(value: str, what: str) -> str:
+    if value.isprintable():  # the common case, checked in C; the rest (tabs, line breaks, ...) by the pattern
+        return value
     m = _CONTROL.search(value)
     if m:
         raise RowError(f"{what}含有不可见的控制字符（U+{ord(m.group()):04X}）")
     return value
-
-
-class RawJSON(str):
-    """A JSON document already serialized (for the bulk writers, which pass it through as it is)."""
 
 
 def _body_of(ctx: Any, cells: dict[str, str], bodies: set[str]) -> str:
@@ -233,7 +244,7 @@ _TYPES = frozenset(t.value for t in ApplicantType)
 _CHANNELS = frozenset(c.value for c in Channel)
 
 
-def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], today: date) -> dict[str, Any]:
+def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -> dict[str, Any]:
     ref = _text(cells["ref"], "参考号（ref）")
     if not ref:
         raise RowError("参考号（ref）不能为空")
@@ -241,13 +252,13 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], today: date) 
     t = cells["applicant_type"]
     if t not in _TYPES:
         raise RowError(f"申请人类型「{t}」不存在，应为：{'、'.join(sorted(_TYPES))}")
-    received = parse_day(cells["received_on"], "收到申请之日", today) if cells["received_on"] else None
+    received = day(cells["received_on"], "收到申请之日") if cells["received_on"] else None
     if received is None:
         raise RowError("收到申请之日（received_on）不能为空")
     outcome = cells["outcome"] or None
     if outcome is not None and outcome not in OUTCOMES:
         raise RowError(f"处理结果代码「{outcome}」不存在（见 outcomes.md）")
-    concluded = parse_day(cells["concluded_on"], "办结日期", today) if cells["concluded_on"] else None
+    concluded = day(cells["concluded_on"], "办结日期") if cells["concluded_on"] else None
     if (outcome is None) != (concluded is None):
         raise RowError("处理结果（outcome）和办结日期（concluded_on）应同时填写（已办结）或同时留空（未办结）")
     if concluded is not None and concluded < received:
@@ -264,110 +275,171 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], today: date) 
 
 
 def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
-    from ..services import cache_values, reserve_serials  # the cached columns exactly as an act writes them
+    from ..services import reserve_serials
 
     rows, encoding = read_rows(path, CASE_REQUIRED, CASE_OPTIONAL)
     result = ImportResult("cases", rows=len(rows), encoding=encoding)
-    today = ctx.today()
-    bodies = {b.code for b in ctx.settings.all_bodies()}
-    errors: list[tuple[int, str]] = []
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    first_line: dict[tuple[str, str], int] = {}
-    for no, cells in rows:
-        if "__error__" in cells:
-            errors.append((no, cells["__error__"]))
-            continue
-        try:
-            p = _parse_case(ctx, cells, bodies, today)
-        except RowError as exc:
-            errors.append((no, str(exc)))
-            continue
-        key = (p["body"], p["ref"])
-        if key in first_line:
-            errors.append((no, f"参考号「{p['ref']}」与第{first_line[key]}行重复：同一机关的参考号应唯一"))
-            continue
-        first_line[key] = no
-        parsed.append((no, p))
-    if errors:
-        _report_errors(errors, path.name, len(rows))
-
-    bar = _Progress(progress, len(parsed), "检查")
-    now = datetime.now(ZoneInfo("UTC"))
-    policy = ctx.settings.policy()
-    refs = CaseRef.__table__
     with ctx.session() as s:
         conn = s.connection()
-        known: dict[tuple[str, str], tuple[str, str]] = {}
-        for body in {p["body"] for _, p in parsed}:
-            for ref, case_id, digest in conn.execute(select(refs.c.ref, refs.c.case_id, refs.c.digest).where(refs.c.body == body)):
-                known[(body, ref)] = (case_id, digest)
-        new: list[dict[str, Any]] = []
-        for no, p in parsed:
-            hit = known.get((p["body"], p["ref"]))
-            if hit is None:
-                new.append(p)
-            elif hit[1] == p["digest"]:
-                result.skipped += 1
-            else:
-                errors.append((no, f"参考号「{p['ref']}」已导入为案件{hit[0]}，但本行内容与当时导入的不同；"
-                                   "已导入的案件请在系统中继续办理，不能用导入修改"))
-        if errors:
-            bar.close()
-            _report_errors(errors, path.name, len(rows))
+        check = _CaseCheck(ctx, _known_refs(conn))
+        new = check.check(rows)
+        if check.errors:
+            _report_errors(check.errors, path.name, len(rows))
         _guard_cases(ctx, conn, new, path.name)
-
         by_year: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
         for p in new:
             by_year[(p["body"], p["received_on"].year)].append(p)
-        for (body, year), group in sorted(by_year.items()):
+        for (body, year), group in sorted(by_year.items()):  # numbered in the order of the file
             first = reserve_serials(conn, body, year, "case", len(group))
             for i, p in enumerate(group):
-                p["serial"] = first + i
-                p["id"] = f"{body}-{year}-{first + i:04d}"
-
+                p["id"], p["serial"] = f"{body}-{year}-{first + i:04d}", first + i
         # in the order of the registration numbers: the primary keys and the (case, seq) indexes then take each
         # row at their end instead of all over the tree (measured: the largest part of a big import's time)
-        new.sort(key=lambda p: p["id"])
-        # Every value in the form the database stores (dates as ISO text, the moment as SQLAlchemy writes it,
-        # JSON serialized), so that the bulk writers pass the rows on without converting them value by value.
-        stamp = _stamp(now, conn.dialect.name)
-        iso = _IsoDates()
-        empty = RawJSON("{}")
-        case_rows, event_rows, ref_rows = [], [], []
-        bar.describe("写入")
-        for p in new:
-            ri, ci = iso(p["received_on"]), iso(p["concluded_on"])
-            # serialized here at a fraction of json.dumps's cost (codes and dates need no escaping)
-            reg_json = RawJSON(f'{{"channel": "{p["channel"]}", "applicant_type": "{p["applicant_type"]}", '
-                               f'"received_on": "{ri}", "imported": true, "ref": {json.dumps(p["ref"])}}}')
-            if ci is not None:  # what replay gives a concluded case: no running deadline
-                cache = {"state": "concluded", "received_on": ri, "outcome": p["outcome"], "concluded_on": ci,
-                         "reply_due": None, "next_due": None, "correction_notice_due": None, "provisional": 0,
-                         "deadlines": empty, "deadlines_provisional": RawJSON("[]")}
-            else:
-                result.open += 1
-                view = replay([Event(1, REGISTER, p["received_on"], json.loads(reg_json))], ctx.cal, policy)
-                cache = {k: (iso(v) if isinstance(v, date) else RawJSON(json.dumps(v)) if isinstance(v, (dict, list))
-                             else int(v) if isinstance(v, bool) else v) for k, v in cache_values(view).items()}
-            case_rows.append({"id": p["id"], "body": p["body"], "year": p["received_on"].year, "serial": p["serial"],
-                              "applicant_name": p["applicant_name"], "applicant_type": p["applicant_type"],
-                              "channel": p["channel"], "id_type": None, "id_number": None, "phone": None, "email": None,
-                              "address": None, "content": p["content"], "handler": ctx.user,
-                              "registered_on": ri, "created_at": stamp, "version": 1, **cache})
-            event_rows.append({"case_id": p["id"], "seq": 1, "kind": REGISTER, "happened_on": ri,
-                               "data": reg_json, "actor": ctx.user, "reason": "导入历史记录", "recorded_at": stamp})
-            if ci is not None:
-                event_rows.append({"case_id": p["id"], "seq": 2, "kind": IMPORTED_CONCLUSION, "happened_on": ci,
-                                   "data": RawJSON(f'{{"outcome": "{p["outcome"]}", "imported": true}}'),
-                                   "actor": ctx.user, "reason": "导入历史记录", "recorded_at": stamp})
-            ref_rows.append({"body": p["body"], "ref": p["ref"], "case_id": p["id"], "digest": p["digest"],
-                             "imported_at": stamp})
-        _write(s, conn, [(CaseFile.__table__, case_rows), (CaseEvent.__table__, event_rows), (refs, ref_rows)],
-               bar, len(new))
-        bar.close()
-    result.created = len(new)
-    result.ids = [p["id"] for p in new]
+        new.sort(key=operator.itemgetter("id"))
+        rows_of = _CaseRows(ctx, _stamp(check.now, conn.dialect.name))
+        bar = _Progress(progress, len(new), "写入")
+        try:
+            with bulk.Writer(conn, {CaseFile.__tablename__: len(new)}) as writer:
+                for start in range(0, len(new), bulk.CHUNK):
+                    chunk = new[start:start + bulk.CHUNK]
+                    writer.write(rows_of.build(chunk))
+                    bar.advance(len(chunk))
+                writer.finish()
+            s.commit()
+        except Exception as exc:
+            s.rollback()
+            if not bulk.is_conflict(exc):
+                raise
+            raise Refused("导入时有其他工作人员同时导入或办理了相关案件，未导入任何记录，请重新导入") from None
+        finally:
+            bar.close()
+    result.created, result.skipped, result.open = len(new), check.skipped, sum(p["outcome"] is None for p in new)
     return result
+
+
+def _known_refs(conn) -> dict[tuple[str, str], tuple[str, str]]:
+    """(body, ref) -> (case, digest) of every case imported before."""
+    refs = CaseRef.__table__
+    return {(body, ref): (case_id, digest)
+            for body, ref, case_id, digest in conn.execute(select(refs.c.body, refs.c.ref, refs.c.case_id, refs.c.digest))}
+
+
+class _CaseCheck:
+    """Every row of a cases file checked: the new cases, the rows imported before (skipped), the errors."""
+
+    def __init__(self, ctx: Any, known: dict[tuple[str, str], tuple[str, str]]):
+        self.ctx, self.known = ctx, known
+        self.day, self.now = _Days(ctx.today()), datetime.now(ZoneInfo("UTC"))
+        self.bodies = {b.code for b in ctx.settings.all_bodies()}
+        self.errors: list[tuple[int, str]] = []
+        self.skipped = 0
+
+    def check(self, rows: list[tuple[int, dict[str, str]]]) -> list[dict[str, Any]]:
+        new: list[dict[str, Any]] = []
+        first_line: dict[tuple[str, str], int] = {}
+        for no, cells in rows:
+            if "__error__" in cells:
+                self.errors.append((no, cells["__error__"]))
+                continue
+            try:
+                p = _parse_case(self.ctx, cells, self.bodies, self.day)
+            except RowError as exc:
+                self.errors.append((no, str(exc)))
+                continue
+            key = (p["body"], p["ref"])
+            if key in first_line:
+                self.errors.append((no, f"参考号「{p['ref']}」与第{first_line[key]}行重复：同一机关的参考号应唯一"))
+                continue
+            first_line[key] = no
+            hit = self.known.get(key)
+            if hit is None:
+                new.append(p)
+            elif hit[1] == p["digest"]:
+                self.skipped += 1
+            else:
+                self.errors.append((no, f"参考号「{p['ref']}」已导入为案件{hit[0]}，但本行内容与当时导入的不同；"
+                                        "已导入的案件请在系统中继续办理，不能用导入修改"))
+        return new
+
+
+# The columns of an imported case that vary from row to row; the rest are shared (bulk.Rows.fixed).
+_CASE_COLUMNS = ("id", "body", "year", "serial", "applicant_name", "applicant_type", "channel", "content",
+                 "registered_on", "received_on")
+_CACHED = ("state", "reply_due", "next_due", "correction_notice_due", "provisional", "deadlines",
+           "deadlines_provisional")
+_EVENT_COLUMNS = ("case_id", "happened_on", "data")
+REASON = "导入历史记录"
+
+
+class _CaseRows:
+    """The rows of new cases, in the form the database stores them: for each chunk, [concluded cases, open
+    cases, registrations, conclusions, references]."""
+
+    def __init__(self, ctx: Any, stamp: str):
+        cases, events, refs = CaseFile.__table__, CaseEvent.__table__, CaseRef.__table__
+        shared = {"id_type": None, "id_number": None, "phone": None, "email": None, "address": None,
+                  "handler": ctx.user, "created_at": stamp, "version": 1}
+        event = {"actor": ctx.user, "reason": REASON, "recorded_at": stamp}
+        self.kinds = (
+            # what replay gives a concluded case: its outcome and date, and no running deadline
+            bulk.Rows(cases, (*_CASE_COLUMNS, "outcome", "concluded_on"),
+                      {**shared, "state": "concluded", "reply_due": None, "next_due": None,
+                       "correction_notice_due": None, "provisional": 0, "deadlines": "{}", "deadlines_provisional": "[]"}),
+            bulk.Rows(cases, (*_CASE_COLUMNS, *_CACHED), {**shared, "outcome": None, "concluded_on": None}),
+            bulk.Rows(events, _EVENT_COLUMNS, {"seq": 1, "kind": REGISTER, **event}),
+            bulk.Rows(events, _EVENT_COLUMNS, {"seq": 2, "kind": IMPORTED_CONCLUSION, **event}),
+            bulk.Rows(refs, ("body", "ref", "case_id", "digest"), {"imported_at": stamp}),
+        )
+        self.ctx = ctx
+        self.replayed: dict[tuple[str, str, date], tuple] = {}  # an open case's deadlines depend only on these
+        self.iso = _IsoDates()
+
+    def build(self, new: list[dict[str, Any]]) -> list[bulk.Rows]:
+        from ..services import cache_values  # the cached columns exactly as an act writes them
+
+        concluded, still_open, registered, conclusions, references = batches = [k.empty() for k in self.kinds]
+        iso = self.iso
+        for p in new:
+            case_id, received = p["id"], iso(p["received_on"])
+            # serialized here at a fraction of json.dumps's cost (codes and dates need no escaping)
+            registration = (f'{{"channel": "{p["channel"]}", "applicant_type": "{p["applicant_type"]}", '
+                            f'"received_on": "{received}", "imported": true, "ref": {_json_text(p["ref"])}}}')
+            row = (case_id, p["body"], p["received_on"].year, p["serial"], p["applicant_name"], p["applicant_type"],
+                   p["channel"], p["content"], received, received)
+            if p["outcome"] is not None:
+                concluded_on = iso(p["concluded_on"])
+                concluded.rows.append((*row, p["outcome"], concluded_on))
+                conclusions.rows.append((case_id, concluded_on, f'{{"outcome": "{p["outcome"]}", "imported": true}}'))
+            else:
+                key = (p["channel"], p["applicant_type"], p["received_on"])
+                cached = self.replayed.get(key)
+                if cached is None:
+                    view = replay([Event(1, REGISTER, p["received_on"], json.loads(registration))], self.ctx.cal,
+                                  self.ctx.settings.policy())
+                    values = cache_values(view)
+                    cached = self.replayed[key] = tuple(_stored(values[c]) for c in _CACHED)
+                still_open.rows.append((*row, *cached))
+            registered.rows.append((case_id, received, registration))
+            references.rows.append((p["body"], p["ref"], case_id, p["digest"]))
+        return batches
+
+
+def _stored(value: Any) -> Any:
+    """A cached value as the database stores it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _json_text(text: str) -> str:
+    """A JSON string: most references need no escaping, and json.dumps costs more than the rest of the row."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text)
 
 
 def _guard_cases(ctx: Any, conn, new: list[dict[str, Any]], name: str) -> None:
@@ -384,44 +456,6 @@ def _guard_cases(ctx: Any, conn, new: list[dict[str, Any]], name: str) -> None:
             after |= R.case_cells(R.CaseFacts(p["applicant_type"], p["received_on"], p["outcome"], p["concluded_on"]),
                                   first, last)
         locks.guard(conn, body, None, set(), after, f"导入{name}中的{len(group)}件申请", ctx.user, locks=held)
-
-
-def _write(s, conn, tables: list[tuple[Any, list[dict[str, Any]]]], bar: _Progress, count: int) -> None:
-    """All the rows in one transaction; COPY on PostgreSQL, executemany on SQLite."""
-    try:
-        if conn.dialect.name == "postgresql":
-            from .pgcopy import copy_rows
-
-            for table, rows in tables:
-                copy_rows(conn, table, rows)
-            bar.advance(count)
-        else:
-            # the sqlite3 module directly, with values in the form SQLAlchemy stores them: its per-row
-            # parameter processing costs twice the inserts themselves
-            raw = conn.connection.dbapi_connection
-            raw.execute("PRAGMA cache_size=-262144")  # 256 MiB while the indexes take the new rows
-            try:
-                prepared = [(_sqlite_insert(table, rows[0]), rows) for table, rows in tables if rows]
-                for start in range(0, max((len(r) for _, r in prepared), default=0), CHUNK):
-                    for (sql, cols), rows in prepared:
-                        chunk = rows[start:start + CHUNK]
-                        if chunk:
-                            get = operator.itemgetter(*cols)
-                            raw.executemany(sql, [get(r) for r in chunk])
-                    bar.advance(min(CHUNK, count - start) if count > start else 0)
-            finally:
-                raw.execute("PRAGMA cache_size=-2000")
-        s.commit()
-    except (IntegrityError, OperationalError) as exc:
-        s.rollback()
-        if isinstance(exc, OperationalError) and "locked" not in str(exc) and "deadlock" not in str(exc):
-            raise
-        raise Refused("导入时有其他工作人员同时导入或办理了相关案件，未导入任何记录，请重新导入") from None
-
-
-def _sqlite_insert(table, sample: dict[str, Any]) -> tuple[str, list[str]]:
-    cols = [c.name for c in table.columns if c.name in sample]
-    return f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})', cols
 
 
 def _stamp(moment: datetime, dialect: str) -> str:

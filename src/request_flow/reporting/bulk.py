@@ -1,0 +1,178 @@
+"""Bulk inserts for the history import, in the caller's transaction: COPY on PostgreSQL, executemany on SQLite.
+
+A `Rows` holds one table's rows in the form the database stores them (dates as ISO text, JSON serialized, the
+import's moment as the dialect writes it), as tuples in the order of `columns`. The values that every row of
+the batch shares (`fixed`: the importing user, the moment, a concluded case's empty deadlines) are written
+into the statement once rather than bound row by row: binding case_file's 27 columns was a third of SQLite's
+insert time (measured, bench/bench_report.py).
+
+On SQLite a large import into a table smaller than itself also rebuilds the table's secondary indexes once
+instead of updating them row by row (measured: half the cost), within the same transaction, so a failed
+import leaves them as they were.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Table, literal
+
+CHUNK = 5000  # rows of a file checked and written at a time: the progress bar moves, memory stays flat
+REBUILD_FROM = 10_000  # rows: below this, updating the indexes as rows arrive costs less than rebuilding them
+
+
+@dataclass
+class Rows:
+    table: Table
+    columns: tuple[str, ...]
+    fixed: dict[str, Any] = field(default_factory=dict)
+    rows: list[tuple] = field(default_factory=list)
+
+    def empty(self) -> Rows:
+        """The same table, columns and shared values, without rows."""
+        return replace(self, rows=[])
+
+
+class Writer:
+    """Writes batches of rows in the caller's transaction. On SQLite, `finish()` puts back the indexes set
+    aside for a large import; a writer left without `finish()` must be followed by a rollback."""
+
+    def __init__(self, conn, incoming: dict[str, int]):
+        self.conn, self.incoming = conn, incoming
+        self.sqlite = conn.dialect.name == "sqlite"
+        self.raw = conn.connection.dbapi_connection
+        self.statements: dict[tuple, str] = {}
+        self.set_aside: list[str] = []  # CREATE INDEX statements, run again by finish()
+
+    def __enter__(self) -> Writer:
+        if self.sqlite:
+            # The sqlite3 module opens a transaction only before a data change, and runs DDL on its own: the
+            # indexes must be dropped inside the caller's transaction, or a failure would leave them dropped.
+            if not self.raw.in_transaction:
+                self.raw.execute("BEGIN")
+            self.raw.execute("PRAGMA cache_size=-262144")  # 256 MiB while the indexes take the new rows
+            self._set_indexes_aside()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.sqlite:
+            self.raw.execute("PRAGMA cache_size=-2000")
+
+    def write(self, batches: list[Rows]) -> None:
+        for b in batches:
+            if not b.rows:
+                continue
+            if not self.sqlite:
+                _copy(self.conn, b)
+                continue
+            key = (b.table.name, b.columns, tuple(b.fixed.items()))
+            sql = self.statements.get(key)
+            if sql is None:
+                sql = self.statements[key] = _sqlite_insert(self.conn.dialect, b)
+            self.raw.executemany(sql, b.rows)
+
+    def finish(self) -> None:
+        for sql in self.set_aside:
+            self.raw.execute(sql)
+        self.set_aside = []
+
+    def _set_indexes_aside(self) -> None:
+        """Drop the non-unique indexes of each table about to receive at least as many rows as it holds:
+        building an index once at the end costs half of updating it row by row (measured).
+
+        Unique indexes stay: they are checks (a duplicate registration number fails the insert). Partial
+        indexes stay too: rebuilding one reads the whole table, while most imported rows do not enter them."""
+        for table, n in self.incoming.items():
+            if n < REBUILD_FROM or self.raw.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] > n:
+                continue
+            for name, sql in self.raw.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+                    "AND sql NOT LIKE 'CREATE UNIQUE%' AND sql NOT LIKE '% WHERE %'", (table,)).fetchall():
+                self.raw.execute(f'DROP INDEX "{name}"')
+                self.set_aside.append(sql)
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A write that lost to another writer (a duplicate key, a lock, a deadlock), as SQLAlchemy or the drivers
+    themselves raise it (the bulk writers use the drivers directly)."""
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    exc = getattr(exc, "orig", None) or exc if isinstance(exc, IntegrityError | OperationalError) else exc
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        return "locked" in str(exc)
+    try:
+        import psycopg2
+        from psycopg2.extensions import TransactionRollbackError
+    except ImportError:  # pragma: no cover - PostgreSQL support not installed
+        return False
+    return isinstance(exc, psycopg2.IntegrityError | TransactionRollbackError)
+
+
+def _sqlite_insert(dialect, b: Rows) -> str:
+    literals = [str(literal(v).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+                for v in b.fixed.values()]
+    names = ", ".join(f'"{c}"' for c in (*b.columns, *b.fixed))
+    return f'INSERT INTO "{b.table.name}" ({names}) VALUES ({", ".join(["?"] * len(b.columns) + literals)})'
+
+
+# -- PostgreSQL: COPY in its CSV form (about ten times executemany) ---------------------------------------------
+# NULL is an unquoted empty field; text is quoted (so "" is an empty string, not NULL).
+
+def _copy(conn, b: Rows) -> None:
+    columns = (*b.columns, *b.fixed)
+    convs = [_converter(b.table, c) for c in b.columns]
+    tail = "".join("," + _converter(b.table, c)(v) for c, v in b.fixed.items()) + "\n"
+    buf = io.StringIO()
+    write = buf.write
+    for r in b.rows:
+        write(",".join([f(v) for f, v in zip(convs, r)]))
+        write(tail)
+    buf.seek(0)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.copy_expert(f'COPY "{b.table.name}" ({cols}) FROM STDIN WITH (FORMAT csv)', buf)
+    finally:
+        cursor.close()
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else _quote(v if isinstance(v, str) else str(v))
+
+
+def _plain(v: Any) -> str:  # numbers, and dates already in ISO form
+    return "" if v is None else str(v)
+
+
+def _flag(v: Any) -> str:
+    return "" if v is None else ("t" if v else "f")
+
+
+def _as_json(v: Any) -> str:
+    if v is None:
+        return ""
+    return _quote(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))  # a str is already serialized
+
+
+def _converter(table: Table, column: str) -> Callable[[Any], str]:
+    t = table.c[column].type
+    t = getattr(t, "impl", t)
+    if isinstance(t, JSON):
+        return _as_json
+    if isinstance(t, Boolean):
+        return _flag
+    if isinstance(t, Integer | Date | DateTime):
+        return _plain
+    return _text
