@@ -103,7 +103,8 @@ def is_conflict(exc: BaseException) -> bool:
 
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    exc = getattr(exc, "orig", None) or exc if isinstance(exc, IntegrityError | OperationalError) else exc
+    if isinstance(exc, IntegrityError | OperationalError) and exc.orig is not None:
+        exc = exc.orig  # what the driver raised
     if isinstance(exc, sqlite3.IntegrityError):
         return True
     if isinstance(exc, sqlite3.OperationalError):
