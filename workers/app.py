@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu.transport import redis as kombu_redis
+from redis import exceptions as redis_errors
 
 from request_flow.config import ConfigError, get_settings
 
@@ -25,6 +27,24 @@ def check_broker(url: str | None) -> str:
     if scheme not in BROKER_SCHEMES:
         raise ConfigError(f"REQUEST_FLOW_BROKER_URL「{url.split('@')[-1]}」无效：应为 redis://主机:端口/库号")
     return url
+
+
+class _RedisChannel(kombu_redis.Channel):
+    def _connparams(self, asynchronous=False):
+        # A task that ends just as Redis goes away is acknowledged (acks_late) on a channel whose connection
+        # kombu has already dropped; kombu then fails with AttributeError, which the worker takes as
+        # unrecoverable, and it stops (seen in tests/deadlines/test_faults.py; upstream: celery/kombu#582).
+        # As a connection error the failed ack is logged, the message comes back after the reconnect, and the
+        # task runs again, which costs nothing: the work is in the database and each reminder is sent once.
+        if self.connection is None or self.connection.client is None:
+            raise redis_errors.ConnectionError("the connection to Redis was lost")
+        return super()._connparams(asynchronous=asynchronous)
+
+
+class RedisTransport(kombu_redis.Transport):
+    """kombu's Redis transport, with a lost connection reported as one (see _RedisChannel)."""
+
+    Channel = _RedisChannel
 
 
 def create_app() -> Celery:
@@ -47,6 +67,8 @@ def create_app() -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # Redis away: keep trying, the database holds the work
         broker_transport_options={"visibility_timeout": 3600},
+        broker_transport=(f"{__name__}:RedisTransport" if (s.broker_url or "").startswith(("redis://", "rediss://"))
+                          else None),
         worker_cancel_long_running_tasks_on_connection_loss=False,
         beat_schedule={
             # `expires`: a tick that waited in the broker past its interval is dropped, the next one does it all
