@@ -171,16 +171,18 @@ def parse_day(value: str, what: str, today: date) -> date:
 
 
 class _Days(dict):
-    """parse_day with each written form parsed once: a file's dates repeat (three years are ~1,100 days)."""
+    """parse_day with each written form parsed once: a file's dates repeat (three years are ~1,100 days).
+    Gives the date and its ISO text (what the database stores)."""
 
     def __init__(self, today: date):
         super().__init__()
         self.today = today
 
-    def __call__(self, value: str, what: str) -> date:
+    def __call__(self, value: str, what: str) -> tuple[date, str]:
         d = self.get(value)
         if d is None:
-            d = self[value] = parse_day(value, what, self.today)
+            day = parse_day(value, what, self.today)
+            d = self[value] = (day, day.isoformat())
         return d
 
 
@@ -252,13 +254,13 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -
     t = cells["applicant_type"]
     if t not in _TYPES:
         raise RowError(f"申请人类型「{t}」不存在，应为：{'、'.join(sorted(_TYPES))}")
-    received = day(cells["received_on"], "收到申请之日") if cells["received_on"] else None
-    if received is None:
+    if not cells["received_on"]:
         raise RowError("收到申请之日（received_on）不能为空")
+    received, received_iso = day(cells["received_on"], "收到申请之日")
     outcome = cells["outcome"] or None
     if outcome is not None and outcome not in OUTCOMES:
         raise RowError(f"处理结果代码「{outcome}」不存在（见 outcomes.md）")
-    concluded = day(cells["concluded_on"], "办结日期") if cells["concluded_on"] else None
+    concluded, concluded_iso = day(cells["concluded_on"], "办结日期") if cells["concluded_on"] else (None, "")
     if (outcome is None) != (concluded is None):
         raise RowError("处理结果（outcome）和办结日期（concluded_on）应同时填写（已办结）或同时留空（未办结）")
     if concluded is not None and concluded < received:
@@ -270,7 +272,10 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -
     content = _text(cells.get("content") or "", "申请内容") or None
     return {"ref": ref, "body": body, "applicant_type": t, "received_on": received, "outcome": outcome,
             "concluded_on": concluded, "channel": channel, "applicant_name": name, "content": content,
-            "digest": hashlib.sha1(f"{t}\x1f{received}\x1f{outcome or ''}\x1f{concluded or ''}\x1f{channel}\x1f{name}\x1f"
+            "received_iso": received_iso, "concluded_iso": concluded_iso or None,
+            # the facts as imported, to tell the same row imported again from a changed one (do not change the
+            # form: the digests of earlier imports are stored)
+            "digest": hashlib.sha1(f"{t}\x1f{received_iso}\x1f{outcome or ''}\x1f{concluded_iso}\x1f{channel}\x1f{name}\x1f"
                                    f"{content or ''}".encode()).hexdigest()[:20]}
 
 
@@ -392,22 +397,20 @@ class _CaseRows:
         )
         self.ctx = ctx
         self.replayed: dict[tuple[str, str, date], tuple] = {}  # an open case's deadlines depend only on these
-        self.iso = _IsoDates()
 
     def build(self, new: list[dict[str, Any]]) -> list[bulk.Rows]:
         from ..services import cache_values  # the cached columns exactly as an act writes them
 
         concluded, still_open, registered, conclusions, references = batches = [k.empty() for k in self.kinds]
-        iso = self.iso
         for p in new:
-            case_id, received = p["id"], iso(p["received_on"])
+            case_id, received = p["id"], p["received_iso"]
             # serialized here at a fraction of json.dumps's cost (codes and dates need no escaping)
             registration = (f'{{"channel": "{p["channel"]}", "applicant_type": "{p["applicant_type"]}", '
                             f'"received_on": "{received}", "imported": true, "ref": {_json_text(p["ref"])}}}')
             row = (case_id, p["body"], p["received_on"].year, p["serial"], p["applicant_name"], p["applicant_type"],
                    p["channel"], p["content"], received, received)
             if p["outcome"] is not None:
-                concluded_on = iso(p["concluded_on"])
+                concluded_on = p["concluded_iso"]
                 concluded.rows.append((*row, p["outcome"], concluded_on))
                 conclusions.rows.append((case_id, concluded_on, f'{{"outcome": "{p["outcome"]}", "imported": true}}'))
             else:
@@ -462,18 +465,6 @@ def _stamp(moment: datetime, dialect: str) -> str:
     """A UTC moment as stored: SQLAlchemy writes SQLite datetimes naive with microseconds; PostgreSQL takes ISO."""
     utc = moment.astimezone(ZoneInfo("UTC"))
     return utc.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else utc.isoformat()
-
-
-class _IsoDates(dict):
-    """date -> ISO text, each date converted once (a file's dates repeat)."""
-
-    def __call__(self, d: date | None) -> str | None:
-        if d is None:
-            return None
-        out = self.get(d)
-        if out is None:
-            out = self[d] = d.isoformat()
-        return out
 
 
 # -- appeals ----------------------------------------------------------------------------------------------------
