@@ -318,7 +318,7 @@ def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
             raise Refused("导入时有其他工作人员同时导入或办理了相关案件，未导入任何记录，请重新导入") from None
         finally:
             bar.close()
-    result.created, result.skipped, result.open = len(new), check.skipped, sum(p["outcome"] is None for p in new)
+    result.created, result.skipped, result.open = len(new), check.skipped, rows_of.open
     return result
 
 
@@ -397,6 +397,7 @@ class _CaseRows:
         )
         self.ctx = ctx
         self.replayed: dict[tuple[str, str, date], tuple] = {}  # an open case's deadlines depend only on these
+        self.open = 0  # open cases built so far
 
     def build(self, new: list[dict[str, Any]]) -> list[bulk.Rows]:
         from ..services import cache_values  # the cached columns exactly as an act writes them
@@ -424,6 +425,7 @@ class _CaseRows:
                 still_open.rows.append((*row, *cached))
             registered.rows.append((case_id, received, registration))
             references.rows.append((p["body"], p["ref"], case_id, p["digest"]))
+        self.open += len(still_open.rows)
         return batches
 
 
