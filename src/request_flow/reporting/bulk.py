@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Table, literal
 
-CHUNK = 5000  # rows of a file checked and written at a time: the progress bar moves, memory stays flat
+CHUNK = 5000  # cases written at a time: the progress bar moves between them
 REBUILD_FROM = 10_000  # rows: below this, updating the indexes as rows arrive costs less than rebuilding them
 
 

@@ -15,7 +15,8 @@ How an imported case lives in the database (docs/decisions.md):
 The cached columns are written directly, as replay would give them: a concluded case replays to state
 `concluded`, its outcome and conclusion date and no running deadline, which is what is written; an open case
 (few in any file) is replayed, so its deadlines are those of a live case received that day, and it goes on
-through the normal lifecycle. Rows are written with Core executemany in one transaction.
+through the normal lifecycle. The rows are written by `bulk.Writer` (COPY on PostgreSQL, executemany on
+SQLite), all in one transaction.
 """
 
 from __future__ import annotations
