@@ -46,7 +46,8 @@ ROWS = [(s.trigger, src, s.dest, s.condition) for s in LIFECYCLE for src in s.so
 @pytest.mark.parametrize(("trigger", "source", "dest", "condition"), ROWS,
                          ids=[f"{t}:{s}" + (f":{c}" if c else "") for t, s, _, c in ROWS])
 def test_every_allowed_transition_fires(trigger, source, dest, condition):
-    adapter = CaseAdapter(source, open_consultations=1 if condition == "others_open" else 0)
+    outcome = {"lapsed_correction": "no_correction", "lapsed_fee": "fee_unpaid"}.get(condition or "")
+    adapter = CaseAdapter(source, open_consultations=1 if condition == "others_open" else 0, outcome=outcome)
     assert fire(adapter, trigger) == (source if dest == "=" else dest)
     assert adapter.state == (source if dest == "=" else dest)
     assert trigger in allowed_acts(source)
@@ -167,7 +168,7 @@ def test_extension_needs_the_office_head(v):
 @pytest.mark.parametrize(("outcome", "facts", "option"), [
     ("disclosed", {}, "--provided"),
     ("not_exist", {"search": "  "}, "--search"),
-    ("not_responsible", {"responsible_body": "市住建局"}, "--responsible-contact"),
+    ("not_responsible", {"responsible_body": "市住建局"}, "--reason"),  # CHANGES 2026-11-30: the reason, always
     ("duplicate", {}, "--earlier-reply"),
     ("withheld.administrative_query", {"reason": "不动产登记"}, "--where"),
 ])
@@ -180,8 +181,12 @@ def test_decision_without_required_facts_names_the_option(v, outcome, facts, opt
 
 def test_decision_with_facts_is_accepted(v):
     draft = acts.decide(v(), D("2025-03-10"), "not_responsible",
-                        {"responsible_body": "市住建局", "responsible_contact": "0771-1234567"})
+                        {"reason": "该信息由市住建局制作并保存", "responsible_body": "市住建局",
+                         "responsible_contact": "0771-1234567"})
     assert draft.data["outcome"] == "not_responsible"
+    # Art. 36(5) names the responsible body only "能够确定的": a reason alone is enough
+    draft = acts.decide(v(), D("2025-03-10"), "not_responsible", {"reason": "经查无法确定负责公开的机关"})
+    assert "responsible_body" not in draft.data
 
 
 def test_unclear_after_correction_needs_a_correction(v):
@@ -192,17 +197,30 @@ def test_unclear_after_correction_needs_a_correction(v):
 
 
 def test_disclosure_over_a_third_party_objection(v):
+    # Art. 32 as written (CHANGES 2026-11-30): an objection binds the information concerning the third party
     view = v(("consult", "2025-03-10", {"party": "某公司", "kind": "third_party", "letter": "征1"}),
              ("opinion", "2025-03-14", {"party": "某公司", "result": "object", "reason": "商业秘密"}))
     assert view.state == IN_PROGRESS and view.third_party_objected
-    for outcome, facts in (("disclosed", {"provided": "电子版"}), ("partial", {"provided": "部分", "reason": "商业秘密"})):
-        with pytest.raises(Refused, match="第三十二条"):
-            acts.decide(view, D("2025-03-17"), outcome, facts)
+    with pytest.raises(Refused, match="第三十二条") as exc:
+        acts.decide(view, D("2025-03-17"), "disclosed", {"provided": "电子版"})
+    assert "--objection-unfounded" in str(exc.value) and "--public-interest" in str(exc.value)
+    # withholding the objected part needs nothing more: partial and withheld.* as usual, no letter to the party
+    draft = acts.decide(view, D("2025-03-17"), "partial", {"provided": "合同正文"},
+                        withheld=["报价单:withheld.third_party_rights:涉及某公司的商业秘密"])
+    assert draft.letter_kind is None
+    assert draft.data["withheld"] == [{"part": "报价单", "code": "withheld.third_party_rights", "reason": "涉及某公司的商业秘密"}]
+    assert acts.decide(view, D("2025-03-17"), "withheld.third_party_rights", {"reason": "商业秘密"}).letter_kind is None
+    # disclosing it: a recorded finding that the objection is unfounded (no override notice) ...
+    draft = acts.decide(view, D("2025-03-17"), "disclosed", {"provided": "电子版"},
+                        objection_unfounded="所称商业秘密已在招标公告中公开")
+    assert draft.data["objection_unfounded"] == "所称商业秘密已在招标公告中公开" and draft.letter_kind is None
+    # ... or the public-interest override, which alone issues the 决定公开告知书
     draft = acts.decide(view, D("2025-03-17"), "disclosed", {"provided": "电子版"}, public_interest="涉及公共安全")
     assert draft.data["public_interest"] == "涉及公共安全"
-    assert draft.letter_kind == "override"  # the written notice to the third party
-    # withholding is of course allowed
-    assert acts.decide(view, D("2025-03-17"), "withheld.third_party_rights", {"reason": "商业秘密"})
+    assert draft.letter_kind == "override"
+    with pytest.raises(Refused, match="择一"):
+        acts.decide(view, D("2025-03-17"), "disclosed", {"provided": "电子版"}, public_interest="涉及公共安全",
+                    objection_unfounded="理由")
 
 
 def test_third_party_objection_needs_its_reasons(v):

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from . import clocks
-from .clocks import Deadline, Pause, Policy
+from .clocks import SHIFTED, Deadline, Pause, Policy
 from .lifecycle import (
     AWAITING_CORRECTION,
     AWAITING_FEE,
@@ -32,6 +32,15 @@ REGISTER, DELIVER, APPEAL, APPEAL_RESULT = "register", "deliver", "appeal", "app
 # The conclusion of a case brought in by `import cases` (interfaces.md, "Importing history"): the outcome and
 # the date as the body recorded them before it used this engine; no letter, no clock.
 IMPORTED_CONCLUSION = "imported_conclusion"
+# The sweep's record that the reply deadline passed with no reply (docs/decisions.md, "No cure").
+DEADLINE_MISSED = "deadline_missed"
+# Corrections of the registration data (`case amend`): no period restarts.
+AMEND = "amend"
+# Records that are ordered against their own facts (a letter's issue day, the receipt), not against the case's
+# other acts, and that never move the case's last-act date (interfaces.md, `case delivered`).
+OUT_OF_ORDER = frozenset({DELIVER, APPEAL, APPEAL_RESULT, DEADLINE_MISSED})
+# States in which the reply clock runs.
+REPLY_CLOCK_STATES = (IN_PROGRESS, CONSULTING, AWAITING_FEE, AWAITING_REASONS, DECIDED)
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,7 @@ class Consultation:
     answered_on: date | None = None
     result: str | None = None
     reason: str = ""
+    about: str = ""
 
     @property
     def open(self) -> bool:
@@ -75,6 +85,7 @@ class LetterRef:
     kind: str
     issued_on: date
     delivered_on: date | None = None
+    superseded_by: str | None = None
 
 
 @dataclass
@@ -83,6 +94,8 @@ class CaseView:
 
     state: str
     received_on: date | None = None
+    received_on_workday: bool | None = None
+    counting: str = SHIFTED  # how a receipt on a non-working day is counted (recorded at registration)
     clock_start: date | None = None
     outcome: str | None = None
     concluded_on: date | None = None
@@ -91,14 +104,23 @@ class CaseView:
     correction_notice_due: date | None = None  # kept after the notice, to judge whether it was late
     correction_notice_on: date | None = None
     corrected_on: date | None = None
+    request_content: str | None = None  # what the corrected application asks for (`case corrected --content`)
     consultations: list[Consultation] = field(default_factory=list)
     extension_total: int = 0
+    reasons_requested_on: date | None = None  # Art. 35: the request for reasons
+    reasons_received_on: date | None = None  # Art. 35: the applicant's explanation
+    set_due: date | None = None  # Art. 35: the deadline the office set itself
     appeals: list[Appeal] = field(default_factory=list)
     letters: dict[str, LetterRef] = field(default_factory=dict)
     reply_letter: str | None = None
+    override_letter: str | None = None  # Art. 32: the notice to the objecting third party
+    override_wait: tuple[date, bool] | None = None  # the wait's last day, and whether the notice's receipt is known
     replied_on_time: bool | None = None
-    late: list[str] = field(default_factory=list)  # acts recorded as late, in words
-    last_on: date | None = None
+    late: list[str] = field(default_factory=list)  # acts recorded as late and deadlines missed, in words
+    missed: list[date] = field(default_factory=list)  # reply deadlines that passed unanswered
+    reopened: list[date] = field(default_factory=list)
+    void: dict[str, Any] | None = None  # {"on", "reason", "approver"} for a registration voided as an error
+    last_on: date | None = None  # the last act in the date order (deliveries and appeals excluded)
 
     @property
     def is_open(self) -> bool:
@@ -134,11 +156,21 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         if ev.kind == DELIVER:
             delivered[ev.data["letter"]] = ev.on
 
-    def receipt_of(letter: str | None, issued_on: date) -> date:
-        """The day a notice reached its addressee: recorded, or deemed (domain.md §2)."""
+    def receipt_of(letter: str | None, issued_on: date, method: str | None) -> tuple[date, bool]:
+        """The day a notice reached its addressee, and whether it is known: recorded, or deemed by the rule of
+        its delivery method (domain.md §2). Unknown: the issue day, and nothing may be closed on it."""
         if letter and letter in delivered:
-            return delivered[letter]
-        return issued_on + timedelta(days=policy.deemed_delivery_days)
+            return delivered[letter], True
+        days = policy.deemed_days(method)
+        if days is None:
+            return issued_on, False
+        return issued_on + timedelta(days=days), True
+
+    def period_from_receipt(name: str, letter: str | None, issued_on: date, method: str | None, who: str,
+                            days: int) -> Deadline:
+        served, known = receipt_of(letter, issued_on, method)
+        label = f"{who}收到{'' if known else '（未记录送达，暂按出具之日）'}之日{served.isoformat()}"
+        return clocks.count(cal, name, served, label, days, start_unknown=not known)
 
     first = events[0]
     assert first.kind == REGISTER, "a case starts with its registration"
@@ -151,16 +183,20 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
     receipt_label = ""
 
     def start_reply_clock(day: date, what: str) -> None:
-        start = cal.next_workday(day) if policy.shift_nonworking_receipt else day
+        shift = view.counting == SHIFTED and not cal.is_workday(day)
+        start = cal.next_workday(day) if shift else day
         label = f"{what}{day.isoformat()}"
-        if start != day:
-            label += f"（非工作日，自下一个工作日{start.isoformat()}起算）"
+        if shift:
+            label += f"（非工作日，按本案登记时的计算规则自下一个工作日{start.isoformat()}起算）"
+        elif not cal.is_workday(day):
+            label += "（非工作日，按实际收到之日计算，自次日起算）"
         clock.start, clock.start_label = start, label
         clock.pauses, clock.extension, clock.set_due, clock.set_by = [], 0, None, ""
-        view.extension_total = 0  # a restart opens a new reply period, with its own Art. 33 ¶2 allowance
+        view.extension_total, view.set_due = 0, None  # a restart opens a new reply period (Art. 30, 33)
 
     def receive(day: date) -> None:
         view.received_on = day
+        view.received_on_workday = cal.is_workday(day)
         start_reply_clock(day, "收到申请之日")
         view.clock_start = clock.start
         nonlocal receipt_label
@@ -182,10 +218,21 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
             return clocks.fixed(cal, "reply_due", clock.start, clock.start_label, clock.set_due, clock.set_by)
         return clocks.count(cal, "reply_due", clock.start, clock.start_label, clocks.REPLY_DAYS, pauses, clock.extension)
 
+    def note_missed(on: date) -> None:
+        """A reply deadline that passed before `on` with no reply stays in the record (no cure, decisions.md)."""
+        if adapter.state not in REPLY_CLOCK_STATES:
+            return
+        rd = reply_deadline()
+        if rd is not None and on > rd.due and rd.due not in view.missed:
+            view.missed.append(rd.due)
+
     for ev in events:
-        view.last_on = ev.on
         k, data = ev.kind, ev.data
-        letter = data.get("letter")
+        if k not in OUT_OF_ORDER:
+            view.last_on = ev.on if view.last_on is None else max(view.last_on, ev.on)
+            if k != REGISTER:
+                note_missed(ev.on)
+        letter = data.get("letter") if k != DELIVER else None  # a delivery names the letter it concerns
         if letter:
             view.letters[letter] = LetterRef(letter, data.get("letter_kind", k), ev.on, delivered.get(letter))
         for extra in data.get("also_letters", ()):  # a second letter of the same act (a notice to the applicant)
@@ -193,6 +240,7 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         trigger: str | None = k
         if k == REGISTER:
             trigger = None
+            view.counting = data.get("counting", SHIFTED)  # cases registered before the rule was recorded: shifted
             received = _d(data.get("received_on"))
             if received is not None:
                 receive(received)
@@ -203,19 +251,21 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
             view.correction_notice_on = ev.on
             if view.correction_notice_due and ev.on > view.correction_notice_due:
                 view.late.append(f"补正告知于{ev.on.isoformat()}发出，晚于{view.correction_notice_due.isoformat()}的期限")
-            served = receipt_of(letter, ev.on)
-            correction_due = clocks.count(cal, "correction_due", served, f"申请人收到补正告知书之日{served.isoformat()}",
-                                          int(data["period"]))
+            correction_due = period_from_receipt("correction_due", letter, ev.on, data.get("delivery"),
+                                                 "申请人收到补正告知书", int(data["period"]))
         elif k == "corrected":
             view.corrected_on = ev.on
+            if data.get("content"):
+                view.request_content = data["content"]
             if correction_due and ev.on > correction_due.due:
                 view.late.append(f"补正后的申请于{ev.on.isoformat()}收到，晚于补正期限{correction_due.due.isoformat()}（未逾期终止，予以接受）")
             correction_due = None
             start_reply_clock(ev.on, "收到补正后申请之日（第三十条，重新计算）")
         elif k == "consult":
-            served = receipt_of(letter, ev.on)
+            served, _known = receipt_of(letter, ev.on, None)
             due = cal.add_workdays(served, clocks.OPINION_DAYS)
-            view.consultations.append(Consultation(data["party"], data["kind"], ev.on, letter or "", due))
+            view.consultations.append(Consultation(data["party"], data["kind"], ev.on, letter or "", due,
+                                                   about=data.get("about", "")))
         elif k == "opinion":
             c = next(c for c in view.consultations if c.open and c.party == data["party"])
             c.answered_on, c.result, c.reason = ev.on, data["result"], data.get("reason", "")
@@ -223,9 +273,8 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
             clock.pauses.append(Pause(c.sent_on, end, f"征求{c.party}意见"))
             adapter.open_consultations = len(view.open_consultations())
         elif k == "fee_notice":
-            served = receipt_of(letter, ev.on)
-            fee = (ev.on, clocks.count(cal, "payment_due", served, f"申请人收到收费通知之日{served.isoformat()}",
-                                       clocks.PAYMENT_DAYS))
+            fee = (ev.on, period_from_receipt("payment_due", letter, ev.on, data.get("delivery"),
+                                              "申请人收到收费通知书", clocks.PAYMENT_DAYS))
         elif k == "fee_paid":
             if fee is not None:
                 if ev.on > fee[1].due:
@@ -234,23 +283,34 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
                     clock.pauses.append(Pause(fee[0], ev.on, "等待缴费"))
             fee = None
         elif k == "request_reasons":
-            served = receipt_of(letter, ev.on)
-            reasons = (ev.on, clocks.count(cal, "reasons_due", served, f"申请人收到说明理由告知书之日{served.isoformat()}",
-                                           int(data["period"])))
+            view.reasons_requested_on, view.reasons_received_on = ev.on, None
+            reasons = (ev.on, period_from_receipt("reasons_due", letter, ev.on, data.get("delivery"),
+                                                  "申请人收到说明理由告知书", int(data["period"])))
         elif k == "reasons_received":
             if reasons is not None:
                 clock.pauses.append(Pause(reasons[0], ev.on, "等待申请人说明理由（第三十五条）"))
             reasons = None
+            view.reasons_received_on = ev.on
             if data.get("set_due"):
                 clock.set_due, clock.set_by = _d(data["set_due"]), f"{ev.on.isoformat()}确定"
+                view.set_due = clock.set_due
         elif k == "set_deadline":
             clock.set_due, clock.set_by = _d(data["due"]), f"{ev.on.isoformat()}确定"
+            view.set_due = clock.set_due
         elif k == "extend":
             clock.extension += int(data["days"])
             view.extension_total += int(data["days"])
         elif k == "decide":
+            if reasons is not None:  # decided once the explanation period ran out (Art. 35): the pause ends
+                clock.pauses.append(Pause(reasons[0], min(ev.on, reasons[1].due), "等待申请人说明理由（第三十五条）"))
+                reasons = None
             view.outcome = data["outcome"]
             view.decision = dict(data)
+            if data.get("letter_kind") == "override":
+                view.override_letter = letter
+                if int(data.get("wait_days", 0)) > 0:  # Art. 32: the body's wait after the notice's receipt
+                    served, known = receipt_of(letter, ev.on, data.get("delivery"))
+                    view.override_wait = (cal.add_workdays(served, int(data["wait_days"])), known)
         elif k == "reply":
             rd = reply_deadline()
             view.replied_on_time = rd is None or ev.on <= rd.due
@@ -259,8 +319,32 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         elif k == DELIVER:
             trigger = "deliver_reply" if (data["letter"] == view.reply_letter and adapter.state == CONCLUDED) else None
         elif k in ("withdraw", "lapse_correction", "lapse_fee"):
-            view.outcome = data["outcome"]
+            view.outcome = adapter.outcome = data["outcome"]
             view.concluded_on = ev.on
+        elif k == "reopen":
+            view.reopened.append(ev.on)
+            view.outcome, view.concluded_on = None, None
+            method = data.get("delivery")
+            if data["reopened"] == "no_correction":
+                correction_due = period_from_receipt("correction_due", letter, ev.on, method,
+                                                     "申请人收到恢复办理告知书", int(data["period"]))
+            elif fee is not None:
+                fee = (fee[0], period_from_receipt("payment_due", letter, ev.on, method, "申请人收到恢复办理告知书",
+                                                   int(data["period"])))
+        elif k == "void":
+            view.void = {"on": ev.on, "reason": ev.reason, "approver": data.get("approver", "")}
+        elif k == AMEND:
+            trigger = None
+            for old, new in data.get("reissued", {}).items():
+                if old in view.letters:
+                    view.letters[old].superseded_by = new
+            for new, kind in data.get("new_letters", {}).items():
+                view.letters[new] = LetterRef(new, kind, ev.on, delivered.get(new))
+        elif k == DEADLINE_MISSED:
+            trigger = None
+            missed_due = _d(data["due"])
+            if missed_due is not None and missed_due not in view.missed:
+                view.missed.append(missed_due)
         elif k == IMPORTED_CONCLUSION:
             trigger = None
             view.outcome = data["outcome"]
@@ -277,11 +361,17 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
             if trigger == "consult":
                 adapter.open_consultations = len(view.open_consultations())
             fire(adapter, trigger)
+            if trigger == "reopen":
+                adapter.outcome = None
 
     view.state = adapter.state
+    # A deadline the sweep saw pass is void only where the reply was in fact given by then (recorded later).
+    view.missed = sorted(d for d in view.missed if not (view.concluded_on and view.reply_letter and view.concluded_on <= d))
+    for d in view.missed:
+        view.late.append(f"答复期限{d.isoformat()}届满时未答复")
     # The deadlines that are running in this state (interfaces.md, "A case in JSON").
     s = view.state
-    if s in (IN_PROGRESS, CONSULTING, AWAITING_FEE, AWAITING_REASONS, DECIDED):
+    if s in REPLY_CLOCK_STATES:
         rd = reply_deadline()
         if rd is not None:
             view.deadlines["reply_due"] = rd
@@ -301,5 +391,5 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
 
 
 def _opinion_deadline(cal: WorkCalendar, c: Consultation, receipt_of) -> Deadline:
-    served = receipt_of(c.letter, c.sent_on)
+    served, _known = receipt_of(c.letter, c.sent_on, None)
     return clocks.count(cal, "opinion_due", served, f"{c.party}收到征求意见书之日{served.isoformat()}", clocks.OPINION_DAYS)

@@ -22,16 +22,41 @@ PAYMENT_DAYS = 20  # the fee measures
 MAX_EXTENSION_DAYS = 20  # Art. 33 ¶2, in total
 
 
+# How a notice whose period runs from its receipt is sent (interfaces.md, `--delivery`), and the shipped rules
+# that deem its day of receipt: calendar days after issue, or None (no rule: the day must be recorded).
+DELIVERY_METHODS = ("in_person", "post", "electronic")
+SHIPPED_DEEMED_DELIVERY: tuple[tuple[str, int | None], ...] = (("in_person", 0), ("electronic", 0), ("post", None))
+
+# The counting rule for a receipt on a non-working day (domain.md §1), recorded on each case when registered.
+STRICT = "strict"  # the N-th working day after the actual day of receipt (the default: the earlier date)
+SHIFTED = "shifted"  # as if received on the next working day (a body's option)
+
+
 @dataclass(frozen=True)
 class Policy:
-    """The practice choices of domain.md, each configurable per installation."""
+    """The practice choices of domain.md, each configurable per installation (docs/decisions.md)."""
 
     correction_period: int = 15  # working days the applicant gets to correct (practice: 10 or 15)
     reasons_period: int = 15  # working days for the Art. 35 explanation (practice)
-    deemed_delivery_days: int = 0  # calendar days from issue to deemed receipt of a notice
+    # Notices recorded before `--delivery` existed, and consultation letters: deemed received this many calendar
+    # days after issue until the day is recorded.
+    deemed_delivery_days: int = 0
+    default_delivery: str = "post"  # how notices are sent unless `--delivery` says otherwise
+    deemed_delivery: tuple[tuple[str, int | None], ...] = SHIPPED_DEEMED_DELIVERY
     fee_pauses_reply: bool = True  # waiting for payment pauses the reply clock (practice)
-    shift_nonworking_receipt: bool = True  # receipt on a non-working day: clocks start the next working day
+    shift_nonworking_receipt: bool = False  # receipt on a non-working day: count as if received the next working day
     allow_provisional: bool = True  # a year with no schedule counts Mon–Fri, marked provisional
+    override_wait_days: int = 0  # Art. 32 override: working days after its delivery before the disclosing reply
+
+    @property
+    def counting(self) -> str:
+        return SHIFTED if self.shift_nonworking_receipt else STRICT
+
+    def deemed_days(self, method: str | None) -> int | None:
+        """Calendar days from issue to the deemed receipt of a notice sent by `method`; None: no rule."""
+        if method is None:
+            return self.deemed_delivery_days
+        return dict(self.deemed_delivery).get(method)
 
 
 @dataclass(frozen=True)
@@ -63,10 +88,11 @@ class Deadline:
     calendar_version: str = ""
     provisional_years: tuple[int, ...] = ()
     before_extension: date | None = None
+    start_unknown: bool = False  # runs from a notice's receipt that is neither recorded nor deemed by a rule
 
     @property
     def provisional(self) -> bool:
-        return bool(self.provisional_years)
+        return bool(self.provisional_years) or self.start_unknown
 
     def lines(self) -> list[str]:
         """The explanation, in words an officer checks against a wall calendar."""
@@ -86,7 +112,10 @@ class Deadline:
             if self.makeup:
                 out.append("计入的调休上班日：" + "、".join(f"{r.day.isoformat()}（{r.name}）" for r in self.makeup))
         out.append(f"届满日：{self.due.isoformat()}")
-        if self.provisional:
+        if self.start_unknown:
+            out.append("暂定：送达日期尚未记录（送达方式无视为送达的规则），暂自文书出具之日起算；"
+                       "记录送达（case delivered）后重新计算，在此之前不据此终止办理")
+        if self.provisional_years:
             years = "、".join(f"{y}年" for y in self.provisional_years)
             out.append(f"暂定：{years}的节假日安排尚未公布，暂按周一至周五计算，公布后将重新计算")
         out.append(f"日历版本：{self.calendar_version}")
@@ -106,6 +135,7 @@ class Deadline:
             "makeup_workdays": [{"date": r.day.isoformat(), "name": r.name} for r in self.makeup],
             "calendar_version": self.calendar_version,
             "provisional": self.provisional,
+            "start_unknown": self.start_unknown,
             "explanation": self.lines(),
         }
 
@@ -130,6 +160,7 @@ def count(
     days: int,
     pauses: list[Pause] | None = None,
     extension: int = 0,
+    start_unknown: bool = False,
 ) -> Deadline:
     """The working day on which the count of counted working days after `start` reaches days + extension."""
     remaining = days + extension
@@ -160,6 +191,7 @@ def count(
         calendar_version=cal.version,
         provisional_years=tuple(cal.assumed_years(start, due)),
         before_extension=count(cal, name, start, start_label, days, pauses).due if extension else None,
+        start_unknown=start_unknown,
     )
 
 

@@ -61,6 +61,10 @@ CHANNEL_LABELS = {
     Channel.FAX: "传真",
 }
 
+# The name an imported case carries when the body's history did not record the applicant: never a person, so
+# never matched with another case (fees count one applicant's applications, domain.md §4).
+UNNAMED_APPLICANT = "（导入的历史记录，未载申请人）"
+
 # Facts a decision may carry (interfaces.md); the key is the CLI option without dashes.
 FACT_LABELS = {
     "reason": "理由",
@@ -90,7 +94,8 @@ OUTCOMES: dict[str, OutcomeDef] = {
     for o in (
         OutcomeDef("disclosed", "予以公开", "第三十六条第（二）项", "予以公开告知书", "disclosed", ("provided",)),
         OutcomeDef("already_public", "予以公开（已主动公开）", "第三十六条第（一）项", "已主动公开告知书", "disclosed", ("where",)),
-        OutcomeDef("partial", "部分公开", "第三十七条", "部分公开告知书", "partial", ("provided", "reason")),
+        # partial: what is provided, and each withheld part with its own ground (`--withheld`, Art. 37)
+        OutcomeDef("partial", "部分公开", "第三十七条", "部分公开告知书", "partial", ("provided",)),
         OutcomeDef("withheld.state_secret", "属于国家秘密", "第三十六条第（三）项、第十四条", "不予公开告知书",
                    "withheld.state_secret", ("reason",)),
         OutcomeDef("withheld.prohibited_by_law", "其他法律行政法规禁止公开", "第三十六条第（三）项、第十四条",
@@ -110,7 +115,7 @@ OUTCOMES: dict[str, OutcomeDef] = {
         OutcomeDef("not_exist", "本机关不掌握相关政府信息（信息不存在）", "第三十六条第（四）项", "信息不存在告知书",
                    "unable.not_held", ("search",)),
         OutcomeDef("not_responsible", "本机关不掌握相关政府信息（非本机关负责公开）", "第三十六条第（五）项",
-                   "非本机关负责公开告知书", "unable.not_held", ("responsible_body", "responsible_contact")),
+                   "非本机关负责公开告知书", "unable.not_held", ("reason",)),  # the body: where it can be identified
         OutcomeDef("needs_creation", "没有现成信息需要另行制作", "第三十八条", "不予提供告知书",
                    "unable.needs_creation", ("reason",)),
         OutcomeDef("unclear_after_correction", "补正后申请内容仍不明确", "第三十条", "告知书",
@@ -159,8 +164,17 @@ LETTER_KINDS = {
     # consultation is under way (Art. 33 ¶3, practice)
     "receipt": ("政府信息公开申请登记回执", "收"),
     "consultation_notice": ("征求意见告知书", "征告"),
+    # a case closed as abandoned, reopened by the office head (domain.md §3)
+    "reopen": ("恢复办理告知书", "恢"),
 }
 
 CONSULT_KINDS = {"third_party": "第三方（第三十二条）", "co_producer": "共同制作机关（第三十四条）"}
 OPINION_RESULTS = {"agree": "同意公开", "object": "不同意公开", "none": "逾期未答复"}
 FEE_METHODS = {"per_item": "按件计收", "per_volume": "按量计收"}
+
+# How a letter reached its addressee (`case delivered --method`, `--delivery` of notices; interfaces.md).
+DELIVERY_LABELS = {"in_person": "直接送达", "post": "邮寄送达", "electronic": "电子送达", "other": "其他方式送达"}
+
+# The grounds a withheld part may have (`case decide --withheld PART:CODE:REASON`): a withholding ground, or a
+# part that does not exist or would have to be made (interfaces.md).
+WITHHELD_PART_CODES = tuple(c for c in OUTCOMES if c.startswith("withheld.")) + ("not_exist", "needs_creation")

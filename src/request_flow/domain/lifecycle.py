@@ -20,6 +20,7 @@ AWAITING_REASONS = "awaiting_reasons"
 DECIDED = "decided"
 CONCLUDED = "concluded"
 CLOSED = "closed"
+VOID = "void"  # a registration entered in error, voided by the office head: kept, counted nowhere
 
 STATE_LABELS = {
     REGISTERED: "待确认收到",
@@ -31,10 +32,13 @@ STATE_LABELS = {
     DECIDED: "已决定待答复",
     CONCLUDED: "已办结",
     CLOSED: "已送达归档",
+    VOID: "已作废（登记错误）",
 }
 STATES = tuple(STATE_LABELS)
 OPEN_STATES = (REGISTERED, IN_PROGRESS, AWAITING_CORRECTION, CONSULTING, AWAITING_FEE, AWAITING_REASONS, DECIDED)
 CONCLUDED_STATES = (CONCLUDED, CLOSED)
+# Before any decision: a registration entered in error may still be voided (interfaces.md, `case void`).
+UNDECIDED_STATES = (REGISTERED, IN_PROGRESS, AWAITING_CORRECTION, CONSULTING, AWAITING_FEE, AWAITING_REASONS)
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,20 @@ LIFECYCLE: tuple[Step, ...] = (
     Step("set_deadline", (IN_PROGRESS,), "=", "第三十五条", "确定合理的答复期限"),
     Step("extend", (IN_PROGRESS, CONSULTING, AWAITING_FEE, AWAITING_REASONS), "=", "第三十三条第二款", "延长答复期限"),
     Step("decide", (IN_PROGRESS,), DECIDED, "第三十六条至第三十九条", "作出处理决定"),
+    # Art. 35: an applicant who never explains does not hold the case: once the period has run out, staff
+    # may decide `excessive` (acts.decide checks the outcome and the period).
+    Step("decide", (AWAITING_REASONS,), DECIDED, "第三十五条", "逾期未说明理由，作出不予处理决定"),
     Step("reply", (DECIDED,), CONCLUDED, "第三十三条", "出具答复"),
     Step("deliver_reply", (CONCLUDED,), CLOSED, "", "答复送达"),
     Step("withdraw", OPEN_STATES, CONCLUDED, "", "申请人撤回申请"),
     Step("lapse_correction", (AWAITING_CORRECTION,), CONCLUDED, "第三十条", "逾期未补正，视为放弃申请"),
     Step("lapse_fee", (AWAITING_FEE,), CONCLUDED, FEE_MEASURES, "逾期未缴费，视为放弃申请"),
+    # A case closed as abandoned returns to where it was (domain.md §3): the office head reopens it.
+    Step("reopen", (CONCLUDED,), AWAITING_CORRECTION, "第三十条", "恢复办理（逾期不补正的终止有误或有正当理由）",
+         condition="lapsed_correction"),
+    Step("reopen", (CONCLUDED,), AWAITING_FEE, FEE_MEASURES, "恢复办理（逾期未缴费的终止有误或有正当理由）",
+         condition="lapsed_fee"),
+    Step("void", UNDECIDED_STATES, VOID, "", "作废登记错误的申请"),
 )
 
 STEPS_BY_TRIGGER: dict[str, list[Step]] = {}
@@ -82,11 +95,18 @@ for _s in LIFECYCLE:
 class CaseAdapter:
     """What the shared machine fires on: a state and the facts its conditions read."""
 
-    __slots__ = ("state", "open_consultations")
+    __slots__ = ("state", "open_consultations", "outcome")
 
-    def __init__(self, state: str, open_consultations: int = 0):
+    def __init__(self, state: str, open_consultations: int = 0, outcome: str | None = None):
         self.state = state
         self.open_consultations = open_consultations
+        self.outcome = outcome
+
+    def lapsed_correction(self) -> bool:
+        return self.outcome == "no_correction"
+
+    def lapsed_fee(self) -> bool:
+        return self.outcome == "fee_unpaid"
 
     def others_open(self) -> bool:
         return self.open_consultations > 0
@@ -142,6 +162,7 @@ def mermaid() -> str:
             art = f" {s.article}" if s.article else ""
             lines.append(f"    {src} --> {dest}: {s.trigger}{art}")
     lines.append(f"    {CLOSED} --> [*]")
+    lines.append(f"    {VOID} --> [*]")
     for code, label in STATE_LABELS.items():
         lines.append(f"    {code}: {code} {label}")
     return "\n".join(lines) + "\n"
