@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from .domain.clocks import Policy
+from .domain.clocks import DELIVERY_METHODS, Policy
 
 
 class ConfigError(ValueError):
@@ -112,15 +112,40 @@ class LetterSettings(BaseModel):
 
 
 class PolicySettings(BaseModel):
+    """The practice choices (docs/decisions.md). A case keeps the counting rule it was registered under."""
+
     correction_period: int = Field(15, ge=1, le=60)
     reasons_period: int = Field(15, ge=1, le=60)
-    deemed_delivery_days: int = Field(0, ge=0, le=30)
+    deemed_delivery_days: int = Field(0, ge=0, le=30)  # consultation letters, and notices recorded before --delivery
+    default_delivery: str = "post"  # how notices are sent unless --delivery says otherwise
+    # calendar days from issue to the deemed receipt, per delivery method; a method not listed has no rule
+    deemed_delivery: dict[str, int] = Field(default_factory=lambda: {"in_person": 0, "electronic": 0})
     fee_pauses_reply: bool = True
-    shift_nonworking_receipt: bool = True
+    shift_nonworking_receipt: bool = False
     allow_provisional: bool = True
+    override_wait_days: int = Field(0, ge=0, le=60)
+
+    @field_validator("default_delivery")
+    @classmethod
+    def _method(cls, v: str) -> str:
+        if v not in DELIVERY_METHODS:
+            raise ValueError(f"default_delivery 应为 {'、'.join(DELIVERY_METHODS)} 之一")
+        return v
+
+    @field_validator("deemed_delivery")
+    @classmethod
+    def _deemed(cls, v: dict[str, int]) -> dict[str, int]:
+        for method, days in v.items():
+            if method not in DELIVERY_METHODS:
+                raise ValueError(f"deemed_delivery 的送达方式「{method}」不存在，应为 {'、'.join(DELIVERY_METHODS)}")
+            if not 0 <= days <= 30:
+                raise ValueError(f"deemed_delivery.{method} 应为 0 至 30 之间的日历天数")
+        return v
 
     def policy(self) -> Policy:
-        return Policy(**self.model_dump())
+        values = self.model_dump()
+        values["deemed_delivery"] = tuple((m, self.deemed_delivery.get(m)) for m in DELIVERY_METHODS)
+        return Policy(**values)
 
 
 class ReminderSettings(BaseModel):

@@ -139,10 +139,12 @@ class SweepResult:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     moved: list[dict[str, Any]] = field(default_factory=list)
     delivery: dict[str, Any] = field(default_factory=dict)
+    missed: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"today": self.today.isoformat(), "reminders": self.reminders, "closed": self.closed,
-                "acts": self.acts, "skipped": self.skipped, "recomputed": self.moved, "delivery": self.delivery}
+                "acts": self.acts, "skipped": self.skipped, "recomputed": self.moved, "delivery": self.delivery,
+                "missed": self.missed}
 
 
 def sweep(ctx: services.Context, today: date | None = None, *, on_case: Callable[[str], Any] | None = None,
@@ -165,6 +167,7 @@ def sweep(ctx: services.Context, today: date | None = None, *, on_case: Callable
         done = act_on_case(ctx, case_id, today)
         for item in done:
             (result.closed if "outcome" in item else result.skipped if "skipped" in item else result.acts).append(item)
+    result.missed = record_missed(ctx, today)
     result.reminders = queue_reminders(ctx, today)
     if deliver is not None:
         if result.reminders or ready_count(ctx):
@@ -181,6 +184,30 @@ def find_lapsed(ctx: services.Context, today: date) -> list[str]:
          .where(CaseFile.body.in_([b.code for b in ctx.settings.all_bodies()])).order_by(CaseFile.next_due, CaseFile.id))
     with ctx.session() as s:
         return list(s.execute(q).scalars())
+
+
+def record_missed(ctx: services.Context, today: date) -> list[dict[str, Any]]:
+    """Record, once, each reply deadline that passed unanswered: the overdue mark stays in the case's record
+    whatever happens later (docs/decisions.md, "No cure for an overdue case")."""
+    q = (select(CaseFile.id, CaseFile.body, CaseFile.reply_due).where(CaseFile.state.in_(OPEN_STATES),
+                                                                      CaseFile.reply_due < today)
+         .where(CaseFile.body.in_([b.code for b in ctx.settings.all_bodies()])).order_by(CaseFile.reply_due, CaseFile.id))
+    with ctx.session() as s:
+        rows = list(s.execute(q).all())
+    out: list[dict[str, Any]] = []
+    contexts = _body_contexts(ctx)
+    for r in rows:
+        bctx = contexts.get(r.body)
+        if bctx is None:
+            continue
+        try:
+            done = services.record_missed(bctx, r.id, today)
+        except (services.Conflict, Refused, BadInput) as exc:
+            log.info("case %s: missed deadline not recorded now (%s)", r.id, type(exc).__name__)
+            continue
+        if done is not None:
+            out.append({"id": r.id, "kind": "reply_missed", "due": r.reply_due.isoformat()})
+    return out
 
 
 def _lapse_draft(view, today: date):
@@ -258,7 +285,8 @@ def _reason(draft, view) -> str:
 # -- reminders: decided and queued in one transaction -----------------------------------------------------------
 
 _CANDIDATE_COLUMNS = (CaseFile.id, CaseFile.body, CaseFile.state, CaseFile.deadlines, CaseFile.handler,
-                      CaseFile.applicant_name, CaseFile.applicant_type, CaseFile.provisional)
+                      CaseFile.applicant_name, CaseFile.applicant_type, CaseFile.provisional,
+                      CaseFile.deadlines_provisional)
 
 
 def candidates(ctx: services.Context, today: date) -> list[Any]:
@@ -289,7 +317,8 @@ def queue_reminders(ctx: services.Context, today: date) -> list[dict[str, Any]]:
     rows = [r for r in candidates(ctx, today) if r.body in bodies]
     wanted: list[tuple[Any, policy.Due]] = []
     for r in rows:
-        for d in policy.due_reminders(r.deadlines or {}, today, cal, cfg.offsets, cfg.overdue_daily):
+        for d in policy.due_reminders(r.deadlines or {}, today, cal, cfg.offsets, cfg.overdue_daily,
+                                      r.deadlines_provisional or ()):
             wanted.append((r, d))
     if not wanted:
         return []

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from . import services
 from .config import configure, get_settings
-from .domain import acts
 from .domain.codes import Channel
 from .domain.errors import Refused
 
@@ -39,32 +38,38 @@ def run_demo(keep: bool = False) -> Path:
     services.add_staff(ctx, "王主任", "office_head", "head@example.org")
     con.print("登记机构负责人：王主任（延期须经其同意，第三十三条第二款）")
 
-    def new(applicant: str, kind: str, channel: str, received: date | None, on: date, content: str):
+    def new(applicant: str, kind: str, channel: str, received: date | None, on: date, content: str) -> str:
         row, _ = services.register(ctx, applicant=applicant, applicant_type=kind, channel=channel, on=on,
                                    received_on=received, content=content)
         con.print(f"登记 {row.id}：{applicant}，{Channel(channel).label}，" + (f"收到申请 {received.isoformat()}" if received else "待确认收到"))
         return row.id
 
-    def do(case_id: str, on: date, what: str, make):
-        _, view = services.act(ctx, case_id, make, on)
+    def do(case_id: str, on: date, what: str, act, *args, **kwargs):
+        """One act through its named service function, dated `on`; prints the reply deadline it leaves."""
+        _, view = act(ctx, case_id, *args, on=on, **kwargs)
         due = view.due("reply_due")
         con.print(f"  {on.isoformat()} {what}" + (f" → 答复期限 {due.isoformat()}" if due else ""))
         return view
 
     a = new("张某某", "natural_person", "in_person", ago(30), ago(30), "2025年本镇道路维修项目的招标文件")
-    do(a, ago(27), "一次性告知补正（第三十条）", lambda v, d, s: acts.request_correction(v, d, "请写明所需文件的名称或文号", 15))
-    do(a, ago(22), "收到补正后的申请，答复期限重新计算", lambda v, d, s: acts.corrected(v, d))
-    do(a, ago(5), "决定予以公开", lambda v, d, s: acts.decide(v, d, "disclosed", {"provided": "招标文件电子版一份，通过电子邮件提供"}))
-    do(a, ago(4), "出具答复书，办结", lambda v, d, s: acts.reply(v, d))
+    do(a, ago(27), "一次性告知补正（第三十条），当面送达", services.request_correction, "请写明所需文件的名称或文号", 15,
+       "in_person")
+    do(a, ago(22), "收到补正后的申请，答复期限重新计算", services.corrected, "2025年本镇道路维修项目（镇东段）的招标文件")
+    do(a, ago(5), "决定予以公开", services.decide, "disclosed", {"provided": "招标文件电子版一份，通过电子邮件提供"})
+    do(a, ago(4), "出具答复书，办结", services.reply)
 
-    b = new("某某科技有限公司", "commercial", "online", None, ago(14), "某项目环境影响评价审批意见")
-    do(b, ago(13), "双方确认收到申请（第三十一条）", lambda v, d, s: acts.confirm_receipt(v, d))
-    do(b, ago(6), "征求第三方意见（第三十二条），征求意见期间不计入答复期限",
-       lambda v, d, s: acts.consult(v, d, "某某建设集团", "third_party"))
+    b = new("某某科技有限公司", "commercial", "online", None, ago(14), "某项目环境影响评价审批意见及企业报价")
+    do(b, ago(13), "双方确认收到申请（第三十一条）", services.confirm)
+    do(b, ago(9), "征求第三方意见（第三十二条），征求意见期间不计入答复期限", services.consult, "某某建设集团",
+       "third_party", "该项目环境影响评价审批意见所附贵方的投标报价单")
+    do(b, ago(6), "第三方不同意公开（理由：报价单属商业秘密）", services.opinion, "object", "报价单属于本公司商业秘密")
+    do(b, ago(5), "部分公开：审批意见予以公开，报价单不予公开（第三十七条、第三十二条）", services.decide, "partial",
+       {"provided": "环境影响评价审批意见1份（共6页），通过电子邮件提供"},
+       withheld=["投标报价单:withheld.third_party_rights:报价单属于第三方的商业秘密，第三方不同意公开"])
+    do(b, ago(5), "出具部分公开告知书，办结", services.reply)
 
     c = new("某某大学法学院", "research", "registered_mail", ago(18), ago(18), "近三年行政复议案件统计数据")
-    view = do(c, ago(2), "经王主任同意延长答复期限15个工作日",
-              lambda v, d, s: acts.extend(v, d, 15, "王主任", True, "需调取多个科室档案"))
+    view = do(c, ago(2), "经王主任同意延长答复期限15个工作日", services.extend, 15, "王主任", "需调取多个科室档案")
     try:
         services.extend(ctx, c, 10, "王主任", "再延长", ago(1))
     except Refused as exc:
@@ -73,15 +78,24 @@ def run_demo(keep: bool = False) -> Path:
     new("刘某某", "natural_person", "ordinary_mail", None, ago(1), "村集体土地征收补偿方案")
 
     e = new("某某律师事务所", "legal_service", "in_person", ago(12), ago(12), "2019年某会议纪要")
-    do(e, ago(3), "经检索不存在，决定答复信息不存在（第三十六条第（四）项）",
-       lambda v, d, s: acts.decide(v, d, "not_exist", {"search": "检索了2019年全部会议纪要档案和电子公文系统"}))
-    do(e, ago(3), "出具答复书，办结", lambda v, d, s: acts.reply(v, d))
+    do(e, ago(3), "经检索不存在，决定答复信息不存在（第三十六条第（四）项）", services.decide, "not_exist",
+       {"search": "检索了2019年全部会议纪要档案和电子公文系统"})
+    do(e, ago(3), "出具答复书，办结", services.reply)
 
     f = new("某某环保协会", "public_interest", "fax", None, ago(9), "全县排污许可证发放清单及附件")
-    do(f, ago(8), "双方确认收到传真申请", lambda v, d, s: acts.confirm_receipt(v, d))
-    services.fee_notice(ctx, f, "per_volume", 250, ago(3))
+    do(f, ago(8), "双方确认收到传真申请", services.confirm)
+    services.fee_notice(ctx, f, "per_volume", 250, ago(3), "electronic")
     fee = services.show(ctx, f)[1][-1].data
-    con.print(f"  {ago(3).isoformat()} 发出收费通知（按量计收{fee['quantity']}页）：{fee['computation']}；等待缴费期间不计入答复期限")
+    con.print(f"  {ago(3).isoformat()} 发出收费通知（按量计收{fee['quantity']}页，电子送达）：{fee['computation']}；"
+              "等待缴费期间不计入答复期限")
+
+    h = new("陈某", "natural_person", "in_person", ago(16), ago(16), "本县近十年全部会议纪要、请示和批复")
+    do(h, ago(14), "申请数量明显超过合理范围，要求说明理由（第三十五条），当面送达", services.request_reasons, 10,
+       "in_person")
+    do(h, ago(10), "收到申请人的说明：用于学术研究，理由合理", services.reasons_received)
+    due = services.show(ctx, h)[2].due("reply_due")
+    assert due is not None
+    do(h, ago(9), "无法在规定期限内答复，确定合理的答复期限（第三十五条）", services.set_deadline, cal.add_workdays(due, 30))
 
     con.print("\n[bold]案件清单[/bold]")
     render.print_list(ctx, services.list_cases(ctx, services.ListFilter()))
@@ -92,7 +106,7 @@ def run_demo(keep: bool = False) -> Path:
         con.print(f"  {line}")
 
     # -- letters (issue 4): every act above that the law ties to a letter issued it; where the PDFs are ----------
-    _show_letters(ctx, con, [a, b, c, e, f], folder)
+    _show_letters(ctx, con, [a, b, c, e, f, h], folder)
 
     _demo_deadlines(ctx, con, new, do, ago)
 
@@ -141,8 +155,8 @@ def _demo_deadlines(ctx, con, new, do, ago) -> None:
     con.print("\n[bold]期限检查（request-flow deadlines sweep）[/bold]")
     services.add_staff(ctx, "演示工作人员", "clerk", "clerk@example.org")
     g = new("孙某某", "natural_person", "in_person", ago(20), ago(20), "某小区规划许可文件")
-    do(g, ago(18), "一次性告知补正，补正期限10个工作日（第三十条）",
-       lambda v, d, s: acts.request_correction(v, d, "请写明小区名称", 10))
+    do(g, ago(18), "一次性告知补正，补正期限10个工作日（第三十条），当面送达", services.request_correction,
+       "请写明小区名称", 10, "in_person")
     new("周某某", "natural_person", "in_person", ago(17), ago(17), "某路段交通事故统计")  # reply due in 3 working days
     new("某某咨询有限公司", "commercial", "in_person", ago(22), ago(22), "某招商引资协议")  # reply 2 working days overdue
     server = None
@@ -198,5 +212,12 @@ def _demo_deadlines(ctx, con, new, do, ago) -> None:
             con.print("  打印的第一封提醒：")
         for line in text.rstrip().splitlines():
             con.print(f"    {line}", markup=False)
+    for m in result.missed:
+        con.print(f"  记录逾期：{m['id']} 答复期限{m['due']}届满未答复（记入办理记录，此后不因任何办理而消除）")
     again = deadlines.sweep(ctx, printer=lambda item: None)
     con.print(f"  同一天再检查一遍：新提醒{len(again.reminders)}封，自动办结{len(again.closed)}件（不会重复）")
+    if result.closed:
+        closed = result.closed[0]["id"]
+        _, view = services.reopen(ctx, closed, "申请人称补正告知书当面送达时未交给本人，经核实属实", "王主任", "in_person")
+        con.print(f"  恢复办理：{closed}（经王主任决定，出具恢复办理告知书），补正期限重新计算至"
+                  f"{view.due('correction_due')}")

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -26,9 +26,9 @@ from .config import BodyProfile, Settings, get_settings
 from .domain import acts
 from .domain.acts import Draft
 from .domain.case import CaseView, Event, replay
-from .domain.codes import LETTER_KINDS
+from .domain.codes import LETTER_KINDS, UNNAMED_APPLICANT
 from .domain.errors import BadInput, Refused
-from .domain.lifecycle import CONCLUDED_STATES, OPEN_STATES
+from .domain.lifecycle import CONCLUDED_STATES, OPEN_STATES, VOID
 from .domain.workdays import WorkCalendar
 from .reporting import locks as report_locks
 from .store.db import session as open_session
@@ -377,10 +377,11 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
         check_act_date(ctx, received_on, "收到申请之日")
     on = check_act_date(ctx, on or received_on or ctx.today(), "登记日期")
     draft = acts.register(applicant=applicant, applicant_type=applicant_type, channel=channel, on=on,
-                          received_on=received_on, content=content)
+                          received_on=received_on, content=content, counting=ctx.settings.policy().counting)
     for value, what in ((id_type, "证件类型"), (id_number, "证件号码"), (phone, "联系电话"), (email, "电子邮箱"),
                         (address, "通信地址"), (handler, "承办人")):
         acts.check_text(value, what)
+    check_printable(ctx, {"申请人姓名或名称": applicant, "申请内容": content})
     with ctx.session() as s:
         _check_actor(ctx, s)
         receipt = received_on is not None and ctx.settings.letters.receipt  # else issued on confirmation
@@ -444,30 +445,274 @@ def act(ctx: Context, case_id: str, make_draft, on: date | None = None) -> tuple
         return _guarded(s, case_id, run)
 
 
-def earlier_items_this_month(ctx: Context, s: Session, row: CaseFile, on: date) -> int:
-    """Items already charged to the same applicant this calendar month (按件计收 counts per month)."""
-    first = on.replace(day=1)
-    same = select(CaseFile.id).where(CaseFile.body == row.body, CaseFile.applicant_name == row.applicant_name,
-                                     CaseFile.id != row.id)
+def earlier_applications_this_month(s: Session, row: CaseFile) -> int:
+    """The applicant's applications received earlier in the same calendar month, charged or not (按件计收,
+    domain.md §4): ordered by date of receipt, then registration number. Matched by name (and ID number where one
+    is recorded); an applicant without a recorded name is never matched; voided registrations count nowhere."""
+    if row.received_on is None or not (row.applicant_name or "").strip() or row.applicant_name == UNNAMED_APPLICANT:
+        return 0
+    first = row.received_on.replace(day=1)
+    earlier = or_(CaseFile.received_on < row.received_on,
+                  and_(CaseFile.received_on == row.received_on,
+                       or_(CaseFile.year < row.year, and_(CaseFile.year == row.year, CaseFile.serial < row.serial))))
+    q = (select(func.count()).select_from(CaseFile)
+         .where(CaseFile.body == row.body, CaseFile.applicant_name == row.applicant_name, CaseFile.id != row.id,
+                CaseFile.received_on >= first, CaseFile.received_on <= row.received_on, CaseFile.state != VOID, earlier))
     if row.id_number:
-        same = same.where(CaseFile.id_number == row.id_number)
-    rows = s.execute(select(CaseEvent.data).where(CaseEvent.case_id.in_(same), CaseEvent.kind == "fee_notice",
-                                                  CaseEvent.happened_on >= first, CaseEvent.happened_on <= on)).scalars()
-    return sum(int(d.get("quantity", 0)) for d in rows if d.get("method") == "per_item")
+        q = q.where(CaseFile.id_number == row.id_number)
+    return int(s.execute(q).scalar_one())
+
+
+def check_printable(ctx: Context, texts: dict[str, str | None]) -> None:
+    """Every text a letter will print is checked against the configured fonts when it is entered, so that a case
+    can never become unprintable (docs/decisions.md). Imports the font tables only for acts that enter text."""
+    given = {what: text for what, text in texts.items() if text}
+    if not given:
+        return
+    from .letters import LetterError, fonts
+
+    stack = [*ctx.settings.letters.body_fonts, *ctx.settings.letters.symbol_fonts]
+    for what, text in given.items():
+        try:
+            fonts.check(text, stack, what)
+        except LetterError as exc:
+            raise Refused(f"{exc}；本次办理未保存任何内容") from None
+
+
+def _head(ctx: Context, s: Session, name: str) -> bool:
+    return role_of(ctx, s, name) == "office_head"
+
+
+# One named function per staff act: what the command line, the sweep, tests and benchmarks call.
+
+def confirm(ctx: Context, case_id: str, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.confirm_receipt(v, d), on)
+
+
+def request_correction(ctx: Context, case_id: str, items: str, period: int | None = None,
+                       delivery: str | None = None, on: date | None = None):
+    check_printable(ctx, {"需要补正的事项": items})
+    policy = ctx.settings.policy()
+    p = policy.correction_period if period is None else period
+    return act(ctx, case_id, lambda v, d, s: acts.request_correction(v, d, items, p, delivery, policy.default_delivery), on)
+
+
+def corrected(ctx: Context, case_id: str, content: str | None = None, on: date | None = None):
+    check_printable(ctx, {"补正后的申请内容": content})
+    return act(ctx, case_id, lambda v, d, s: acts.corrected(v, d, content), on)
+
+
+def consult(ctx: Context, case_id: str, party: str, kind: str = "third_party", about: str | None = None,
+            on: date | None = None):
+    check_printable(ctx, {"被征求意见方": party, "征求意见涉及的信息": about})
+    return act(ctx, case_id, lambda v, d, s: acts.consult(v, d, party, kind, about), on)
+
+
+def opinion(ctx: Context, case_id: str, result: str, reason: str | None = None, party: str | None = None,
+            on: date | None = None):
+    check_printable(ctx, {"意见理由": reason})
+    return act(ctx, case_id, lambda v, d, s: acts.opinion(v, d, result, reason, party), on)
+
+
+def fee_notice(ctx: Context, case_id: str, method: str, quantity: int, on: date | None = None,
+               delivery: str | None = None):
+    default = ctx.settings.policy().default_delivery
+
+    def draft(view, on, s):
+        row = s.get(CaseFile, case_id)
+        earlier = earlier_applications_this_month(s, row) if method == "per_item" else 0
+        return acts.fee_notice(view, on, method, quantity, earlier, delivery, default)
+    return act(ctx, case_id, draft, on)
+
+
+def paid(ctx: Context, case_id: str, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.fee_paid(v, d), on)
+
+
+def request_reasons(ctx: Context, case_id: str, period: int | None = None, delivery: str | None = None,
+                    on: date | None = None):
+    policy = ctx.settings.policy()
+    p = policy.reasons_period if period is None else period
+    return act(ctx, case_id, lambda v, d, s: acts.request_reasons(v, d, p, delivery, policy.default_delivery), on)
+
+
+def reasons_received(ctx: Context, case_id: str, set_due: date | None = None, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.reasons_received(v, d, set_due), on)
+
+
+def set_deadline(ctx: Context, case_id: str, due: date, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.set_deadline(v, d, due), on)
 
 
 def extend(ctx: Context, case_id: str, days: int, approver: str, reason: str | None, on: date | None):
+    check_printable(ctx, {"延期理由": reason})
+
     def draft(view, on, s):
-        return acts.extend(view, on, days, approver, role_of(ctx, s, approver) == "office_head", reason)
+        return acts.extend(view, on, days, approver, _head(ctx, s, approver), reason)
     return act(ctx, case_id, draft, on)
 
 
-def fee_notice(ctx: Context, case_id: str, method: str, quantity: int, on: date | None):
+def decide(ctx: Context, case_id: str, outcome: str, facts: dict[str, str | None], *,
+           withheld: list[str] | None = None, public_interest: str | None = None,
+           objection_unfounded: str | None = None, on: date | None = None):
+    from .domain.codes import FACT_LABELS
+
+    check_printable(ctx, {**{FACT_LABELS.get(k, k): v for k, v in facts.items()}, "不予公开的部分": "".join(withheld or []),
+                          "公共利益理由": public_interest, "第三方异议不成立的理由": objection_unfounded})
+    policy = ctx.settings.policy()
+    return act(ctx, case_id, lambda v, d, s: acts.decide(
+        v, d, outcome, facts, public_interest, withheld, objection_unfounded, policy.override_wait_days,
+        policy.default_delivery), on)
+
+
+def reply(ctx: Context, case_id: str, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.reply(v, d), on)
+
+
+def delivered(ctx: Context, case_id: str, letter: str, method: str | None = None, proof: str | None = None,
+              on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.deliver(v, d, letter, method, proof), on)
+
+
+def withdraw(ctx: Context, case_id: str, reason: str | None = None, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.withdraw(v, d, reason), on)
+
+
+def close(ctx: Context, case_id: str, outcome: str, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.close_lapsed(v, d, outcome), on)
+
+
+def reopen(ctx: Context, case_id: str, reason: str, approver: str, delivery: str | None = None,
+           on: date | None = None):
+    check_printable(ctx, {"恢复办理的理由": reason})
+    policy = ctx.settings.policy()
+
     def draft(view, on, s):
-        row = s.get(CaseFile, case_id)
-        earlier = earlier_items_this_month(ctx, s, row, on) if method == "per_item" else 0
-        return acts.fee_notice(view, on, method, quantity, earlier)
+        return acts.reopen(view, on, reason, approver, _head(ctx, s, approver), policy.correction_period, delivery,
+                           policy.default_delivery)
     return act(ctx, case_id, draft, on)
+
+
+def void(ctx: Context, case_id: str, reason: str, approver: str, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.void(v, d, reason, approver, _head(ctx, s, approver)), on)
+
+
+def appeal(ctx: Context, case_id: str, kind: str, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.appeal(v, d, kind), on)
+
+
+def appeal_result(ctx: Context, case_id: str, result: str, no: int | None = None, on: date | None = None):
+    return act(ctx, case_id, lambda v, d, s: acts.appeal_result(v, d, no, result), on)
+
+
+# Letters addressed to the applicant: those re-issued when the applicant's name is corrected (`case amend`).
+APPLICANT_LETTERS = frozenset({"receipt", "correction", "reasons", "extension", "consultation_notice", "fee", "reply",
+                               "closure", "reopen"})
+
+
+def amend(ctx: Context, case_id: str, *, reason: str, applicant: str | None = None, phone: str | None = None,
+          email: str | None = None, address: str | None = None, id_number: str | None = None, on: date | None = None):
+    """Correct a slip in the registration data. Letters already issued that print the corrected data (the
+    applicant's name) are re-issued under new 文号, dated today; the old ones stay, marked superseded; no period
+    restarts (interfaces.md, `case amend`)."""
+    on = check_act_date(ctx, on or ctx.today())
+    changes = {"applicant_name": applicant, "phone": phone, "email": email, "address": address, "id_number": id_number}
+    check_printable(ctx, {"申请人姓名或名称": applicant})
+    with ctx.session() as s:
+        def run():
+            _check_actor(ctx, s)
+            row, events, view = load(ctx, s, case_id)
+            current = {k: getattr(row, k) for k in changes}
+            draft = acts.amend(view, on, changes, current, reason)
+            seq = events[-1].seq + 1
+            reissued: dict[str, str] = {}
+            new_kinds: dict[str, str] = {}
+            rendered = []
+            if "applicant_name" in draft.data["fields"]:
+                rendered = _reissue(ctx, s, row, events, view, on, str(applicant), reissued, new_kinds)
+            data = {**draft.data, "reissued": reissued, "new_letters": new_kinds}
+            event = Event(seq, draft.kind, on, data, ctx.user, draft.reason)
+            after = replay([*events, event], ctx.cal, ctx.settings.policy())
+            _hold_for_tests()
+            if not _write_cache(s, row, after):
+                s.rollback()
+                raise Conflict(CONFLICT_MESSAGE.format(case=row.id))
+            conn, now = s.connection(), datetime.now(ZoneInfo("UTC"))
+            conn.execute(update(_CASES).where(_CASES.c.id == row.id)
+                         .values({k: changes[k] for k in draft.data["fields"]}))
+            conn.execute(_INSERT_EVENT, {"case_id": row.id, "seq": seq, "kind": draft.kind, "happened_on": on,
+                                         "data": data, "actor": ctx.user, "reason": draft.reason, "recorded_at": now})
+            for number, kind in new_kinds.items():
+                conn.execute(_INSERT_LETTER, {"number": number, "body": ctx.body.code, "case_id": row.id, "kind": kind,
+                                              "issued_on": on, "event_seq": seq, "issued_by": ctx.user,
+                                              "issued_at": now, "delivered_on": None, "delivery_method": None})
+            _store_letters(ctx, conn, rendered)
+            _commit(s, row.id)
+            _copy_letters(ctx, rendered, on.year)
+            for key in draft.data["fields"]:
+                set_committed_value(row, key, changes[key])
+            return row, after
+        return _guarded(s, case_id, run)
+
+
+def _reissue(ctx: Context, s: Session, row: CaseFile, events: list[Event], view: CaseView, on: date, name: str,
+             reissued: dict[str, str], new_kinds: dict[str, str]) -> list[Any]:
+    """Render again, under new numbers, each live letter to the applicant, as it was issued but with the
+    corrected name. Each is filled from the events up to the act that issued it, as the original was."""
+    from .letters import LetterError
+    from .letters.fields import Applicant, Issue
+    from .letters.issue import render_issue
+
+    applicant = Applicant(row.id, name, row.applicant_type, row.channel, row.content, row.registered_on)
+    out = []
+    policy = ctx.settings.policy()
+    for i, ev in enumerate(events):
+        issued = [(ev.data["letter"], ev.data.get("letter_kind", ev.kind))] if ev.data.get("letter") and ev.kind != "deliver" else []
+        issued += [(x["number"], x["kind"]) for x in ev.data.get("also_letters", ())]
+        for number, kind in issued:
+            ref = view.letters.get(number)
+            if kind not in APPLICANT_LETTERS or ref is None or ref.superseded_by:
+                continue
+            new = letter_number(ctx.body, kind, on.year, reserve_serial(s, ctx.body.code, on.year, _series(ctx, kind)))
+            before = replay(events[:i], ctx.cal, policy) if i else None
+            after = replay(events[: i + 1], ctx.cal, policy)
+            try:
+                out.append(render_issue(ctx.settings, ctx.body, Issue(kind, new, on, applicant, events[: i + 1], before, after)))
+            except LetterError as exc:
+                s.rollback()
+                raise Refused(f"{exc}；本次办理未保存任何内容（文号未占用）") from None
+            reissued[number] = new
+            new_kinds[new] = kind
+    return out
+
+
+def record_missed(ctx: Context, case_id: str, today: date):
+    """The sweep's record that the reply deadline passed unanswered (None when nothing is to record)."""
+    with ctx.session() as s:
+        def run():
+            row, events, view = load(ctx, s, case_id)
+            draft = acts.deadline_missed(view, today)
+            if draft is None:
+                return None
+            return row, _append(ctx, s, row, events, draft, before=view)
+        return _guarded(s, case_id, run)
+
+
+def registration_warnings(ctx: Context, view: CaseView, today: date | None = None) -> list[str]:
+    """A registration entered late says so: deadlines already passed, or within three working days."""
+    today = today or ctx.today()
+    labels = {"reply_due": "答复期限", "correction_notice_due": "补正告知期限"}
+    out = []
+    cal = ctx.cal.with_assumption(True)
+    for name, label in labels.items():
+        due = view.due(name)
+        if due is None:
+            continue
+        if due < today:
+            out.append(f"注意：本申请的{label}{due.isoformat()}已经届满（收到申请之日{view.received_on}，登记时已逾期）")
+        elif cal.workdays_between(today, due) <= 3:
+            out.append(f"注意：本申请的{label}{due.isoformat()}仅剩{cal.workdays_between(today, due)}个工作日")
+    return out
 
 
 # -- reading ---------------------------------------------------------------------------------------------------

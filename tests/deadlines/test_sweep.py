@@ -35,12 +35,12 @@ def test_reminders_and_automatic_acts_through_the_year(rf):
     b = new(rf, "2025-01-06")
     # 10 working days after Wed 01-08: Jan 9, 10 (2) 13-17 (7) 20, 21, 22 (10)
     assert rf.json("case", "request-correction", b, "--items", "写明文号", "--period", "10",
-                   "--on", "2025-01-08")["deadlines"] == {"correction_due": "2025-01-22"}
+                   "--on", "2025-01-08", "--delivery", "in_person")["deadlines"] == {"correction_due": "2025-01-22"}
     c = new(rf, "2025-01-06")
     # 20 working days after Tue 01-07: Jan 8-10 (3) 13-17 (8) 20-24 (13) Sun 26 (14) 27 (15), Jan 28 - Feb 4 off,
     # Feb 5-7 (18) Sat 8 (19) Mon 10 (20)
     assert rf.json("case", "fee-notice", c, "--method", "per_volume", "--quantity", "250",
-                   "--on", "2025-01-07")["deadlines"]["payment_due"] == "2025-02-10"
+                   "--on", "2025-01-07", "--delivery", "in_person")["deadlines"]["payment_due"] == "2025-02-10"
     d = new(rf, "2025-01-06", id_type="居民身份证", id_number="110101199001011234", phone="13800138000",
             address="某市某路1号")
     # 15 working days after Tue 01-07: Jan 8-10 (3) 13-17 (8) 20-24 (13) Sun 26 (14) Mon 27 (15)
@@ -98,7 +98,8 @@ def test_reminders_and_automatic_acts_through_the_year(rf):
 def test_two_sweeps_at_once_share_the_work(rf):
     ids = [new(rf, "2025-01-06") for _ in range(2)]
     for cid in ids:  # correction periods ending Wed 01-22 (counted above)
-        rf.ok("case", "request-correction", cid, "--items", "写明文号", "--period", "10", "--on", "2025-01-08")
+        rf.ok("case", "request-correction", cid, "--items", "写明文号", "--period", "10", "--on", "2025-01-08",
+              "--delivery", "in_person")
     e = new(rf, "2025-01-24")  # correction notice due 02-10: on Tue 01-28, 5 working days left (counted above)
     procs = [rf.popen("deadlines", "sweep", "--today", "2025-01-28", "--json", env=OFFICE) for _ in range(2)]
     outs = [p.communicate(timeout=120) for p in procs]

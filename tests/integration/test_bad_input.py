@@ -62,7 +62,7 @@ def test_acts_not_allowed_exit_1_and_change_nothing(rf_sqlite, case_id):
     before = snapshot(rf, case_id)
     refusals = [
         (["case", "corrected", case_id, "--on", "2025-02-03"], "待补正"),  # no correction was asked for
-        (["case", "opinion", case_id, "--on", "2025-02-03"], "征求意见中"),
+        (["case", "opinion", case_id, "--result", "agree", "--on", "2025-02-03"], "征求意见中"),
         (["case", "reply", case_id, "--on", "2025-02-03"], "已决定待答复"),
         (["case", "confirm", case_id, "--on", "2025-02-03"], "待确认收到"),
         (["case", "paid", case_id, "--on", "2025-02-03"], "待缴费"),

@@ -33,19 +33,29 @@ def test_worked_examples_of_the_calendar(rf_exe):
     assert (c2["deadlines"]["correction_notice_due"], c2["deadlines"]["reply_due"]) == ("2026-03-02", "2026-03-19")
 
 
-def test_receipt_on_a_saturday_runs_from_monday(rf):
-    # domain.md §1: Sat 2025-03-01 -> clocks from Mon 03-03 -> notice due 03-12, reply due 03-31
+def test_receipt_on_a_saturday_is_counted_from_the_actual_day(rf):
+    # domain.md §1 (CHANGES 2026-11-30): Sat 2025-03-01, strict by default: the 7th working day after it is
+    # Mar 11 (3,4,5,6,7,10,11), the 20th Mar 28 (3–7, 10–14, 17–21, 24–28)
     c = new_case(rf, "2025-03-01")
-    assert c["received_on"] == "2025-03-01"
-    assert c["deadlines"] == {"correction_notice_due": "2025-03-12", "reply_due": "2025-03-31"}
+    assert c["received_on"] == "2025-03-01" and c["counting"] == "strict"
+    assert c["deadlines"] == {"correction_notice_due": "2025-03-11", "reply_due": "2025-03-28"}
+    # a body that shifts such receipts to the next working day: Mon 03-03 -> 03-12 and 03-31 (Mar 31 the 20th)
+    conf = rf.cwd / "shift.toml"
+    conf.write_text("[policy]\nshift_nonworking_receipt = true\n", encoding="utf-8")
+    shifted = rf.json("case", "new", "--applicant", "李某", "--type", "natural_person", "--channel", "in_person",
+                      "--received", "2025-03-01", env={"REQUEST_FLOW_CONFIG": str(conf)})
+    assert shifted["deadlines"] == {"correction_notice_due": "2025-03-12", "reply_due": "2025-03-31"}
+    # the first case keeps the rule it was registered under
+    assert rf.json("case", "show", c["id"])["deadlines"]["reply_due"] == "2025-03-28"
 
 
 def test_correction_restarts_the_reply_clock(rf):
     c = new_case(rf, "2025-03-03")
     cid = c["id"]
-    r = rf.json("case", "request-correction", cid, "--items", "请写明文件名称", "--period", "15", "--on", "2025-03-05")
+    r = rf.json("case", "request-correction", cid, "--items", "请写明文件名称", "--period", "15", "--on", "2025-03-05",
+                "--delivery", "in_person")
     # While waiting for the correction no reply deadline runs; the applicant's 15 working days run from
-    # 03-05 (deemed delivered the day issued): Mar 6,7 (2) 10-14 (7) 17-21 (12) 24,25,26 (15).
+    # 03-05 (handed over in person: received that day): Mar 6,7 (2) 10-14 (7) 17-21 (12) 24,25,26 (15).
     assert r["state"] == "awaiting_correction"
     assert r["deadlines"] == {"correction_due": "2025-03-26"}
     r = rf.json("case", "corrected", cid, "--on", "2025-03-20")
@@ -61,7 +71,7 @@ def test_delivery_of_the_notice_moves_the_correction_period(rf):
     r = rf.json("case", "request-correction", c["id"], "--items", "写明文号", "--period", "15", "--on", "2025-03-05")
     number = r["letters"][0]["number"]
     assert number == "示县政办公开补〔2025〕1号"
-    r = rf.json("case", "delivered", c["id"], "--letter", number, "--method", "邮寄", "--on", "2025-03-10")
+    r = rf.json("case", "delivered", c["id"], "--letter", number, "--method", "post", "--on", "2025-03-10")
     # 15 working days after Mon 03-10: Mar 11-14 (4) 17-21 (9) 24-28 (14) 31 (15)
     assert r["deadlines"] == {"correction_due": "2025-03-31"}
 
@@ -134,19 +144,27 @@ def test_appeal_against_failure_to_reply_on_an_open_case(rf):
 
 
 def test_fee_per_item_counts_the_month(rf):
-    # domain.md §4: one applicant's 35 items in a month cost 20×100 + 5×200 = 3,000 yuan.
-    a = new_case(rf, "2025-03-03")
-    b = new_case(rf, "2025-03-04")
-    rf.ok("case", "fee-notice", a["id"], "--method", "per_item", "--quantity", "20", "--on", "2025-03-10")
-    r = rf.json("case", "fee-notice", b["id"], "--method", "per_item", "--quantity", "15", "--on", "2025-03-11")
-    assert r["state"] == "awaiting_fee"
-    amounts = [e["data"]["amount"] for cid in (a["id"], b["id"]) for e in events(rf, cid) if e["kind"] == "fee_notice"]
-    assert amounts == [1000, 2000] and sum(amounts) == 3000
-    # 20 working days after Tue 03-11: Mar 12-14 (3) 17-21 (8) 24-28 (13) 31 (14) Apr 1-3 (17), Apr 4 off, 7-9 (20)
+    # domain.md §4: per item, each application is one 件, numbered among the applicant's applications received in
+    # the calendar month; items 11-30 cost 100 yuan, 31-40 200. 35 applications, Mar 3-7 (7 a day):
+    ids = [new_case(rf, f"2025-03-0{3 + i // 7}")["id"] for i in range(35)]
+    fees = {}
+    for n in (10, 30, 31, 35):
+        cid = ids[n - 1]
+        if n == 10:
+            assert "第四十二条" in rf.refused("case", "fee-notice", cid, "--method", "per_item", "--quantity", "1",
+                                          "--on", "2025-03-10")
+            continue
+        r = rf.json("case", "fee-notice", cid, "--method", "per_item", "--quantity", "1", "--on", "2025-03-11",
+                    "--delivery", "in_person")
+        fees[n] = next(e["data"]["amount"] for e in events(rf, cid) if e["kind"] == "fee_notice")
+    assert fees == {30: 100, 31: 200, 35: 200}
+    # 20 working days after Tue 03-11 (handed over that day): Mar 12-14 (3) 17-21 (8) 24-28 (13) 31 (14)
+    # Apr 1-3 (17), Apr 4 off, 7-9 (20)
     assert r["deadlines"]["payment_due"] == "2025-04-09"
-    msg = rf.refused("case", "close", b["id"], "--outcome", "fee_unpaid", "--on", "2025-04-09")
+    b = ids[34]
+    msg = rf.refused("case", "close", b, "--outcome", "fee_unpaid", "--on", "2025-04-09")
     assert "缴费期限" in msg
-    r = rf.json("case", "close", b["id"], "--outcome", "fee_unpaid", "--on", "2025-04-10")
+    r = rf.json("case", "close", b, "--outcome", "fee_unpaid", "--on", "2025-04-10")
     assert r["state"] == "concluded" and r["outcome"] == "fee_unpaid" and r["concluded_on"] == "2025-04-10"
 
 
@@ -157,8 +175,9 @@ def test_fee_within_the_free_range_is_refused(rf):
 
 def test_lapsed_correction_closes_as_no_correction(rf):
     c = new_case(rf, "2025-03-03")
-    rf.ok("case", "request-correction", c["id"], "--items", "身份证明", "--period", "10", "--on", "2025-03-05")
-    # 10 working days after 03-05: Mar 6,7 (2) 10-14 (7) 17-19 (10)
+    rf.ok("case", "request-correction", c["id"], "--items", "身份证明", "--period", "10", "--on", "2025-03-05",
+          "--delivery", "electronic")
+    # 10 working days after 03-05 (sent electronically: received that day): Mar 6,7 (2) 10-14 (7) 17-19 (10)
     assert "第三十条" in rf.refused("case", "close", c["id"], "--outcome", "no_correction", "--on", "2025-03-19")
     r = rf.json("case", "close", c["id"], "--outcome", "no_correction", "--on", "2025-03-20")
     assert r["outcome"] == "no_correction" and r["concluded_on"] == "2025-03-20"

@@ -63,10 +63,10 @@ def test_acts_issue_their_letters_into_the_archive(rf, tmp_path):
     assert Path(again["files"][0]).read_bytes() == original and Path(again["files"][1]).is_file()
 
     # delivery with its proof
-    rf.ok("case", "delivered", cid, "--letter", "示县政办公开复〔2025〕1号", "--method", "邮寄",
+    rf.ok("case", "delivered", cid, "--letter", "示县政办公开复〔2025〕1号", "--method", "post",
           "--proof", "挂号信回执XA123", "--on", "2025-04-07")
     shown = rf.json("letters", "show", "示县政办公开复〔2025〕1号")
-    assert (shown["delivered_on"], shown["delivery_method"], shown["delivery_proof"]) == ("2025-04-07", "邮寄", "挂号信回执XA123")
+    assert (shown["delivered_on"], shown["delivery_method"], shown["delivery_proof"]) == ("2025-04-07", "post", "挂号信回执XA123")
 
     # batch re-print of a period
     rf.ok("letters", "print", "--from", "2025-03-01", "--to", "2025-03-31", "--out", str(tmp_path / "march"))

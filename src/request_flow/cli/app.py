@@ -13,7 +13,6 @@ from typing import Annotated, Any
 import typer
 
 from .. import services
-from ..domain import acts
 from ..domain.errors import BadInput
 from .letters import letters_app
 
@@ -208,17 +207,25 @@ def case_new(
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     email: Annotated[str | None, typer.Option("--email")] = None,
     address: Annotated[str | None, typer.Option("--address")] = None,
-    handler: Annotated[str | None, typer.Option("--handler", help="承办人")] = None,
-    on: OnOpt = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="承办人（默认：办理人 --as）")] = None,
+    on: Annotated[str | None, typer.Option("--on", help="登记日期 YYYY-MM-DD（默认：--received 给出的日期，未给出时为今天，北京时间）")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """登记一件政府信息公开申请。"""
+    """登记一件政府信息公开申请；补登的申请期限已届满或即将届满的，予以提示。"""
     ctx = _ctx()
     row, view = services.register(
         ctx, applicant=applicant, applicant_type=applicant_type, channel=channel, on=parse_date(on, "登记日期"),
         received_on=parse_date(received, "收到申请之日"), content=content, id_type=id_type, id_number=id_number,
         phone=phone, email=email, address=address, handler=handler)
+    warnings = services.registration_warnings(ctx, view)
+    if as_json:
+        from . import render
+
+        emit({**render.case_json(row, view), "warnings": warnings})
+        return
     _print_case(ctx, row, view, as_json)
+    for w in warnings:
+        typer.echo(w, err=True)
 
 
 @case_app.command("show")
@@ -252,36 +259,48 @@ def case_list(
 
 
 # -- cases: acts ---------------------------------------------------------------------------------------------------------
+# Each command parses its options and calls the act's named function in services (one per act).
 
-def _act(case_id: str, on: str | None, as_json: bool, make) -> None:
-    ctx = _ctx()
-    row, view = services.act(ctx, case_id, make, parse_date(on, "办理日期"))
+DeliveryOpt = Annotated[str | None, typer.Option(
+    "--delivery", help="送达方式：in_person（直接送达）、post（邮寄）、electronic（电子送达）；默认按配置（出厂为 post）")]
+
+
+def _done(ctx: services.Context, result, as_json: bool) -> None:
+    row, view = result
     _print_case(ctx, row, view, as_json)
 
 
 @case_app.command("confirm")
 def case_confirm(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """记录与申请人确认收到申请（平常信函、互联网、传真；第三十一条），--on 即收到申请之日。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.confirm_receipt(v, d))
+    ctx = _ctx()
+    _done(ctx, services.confirm(ctx, case_id, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("request-correction")
 def case_request_correction(
     case_id: str,
     items: Annotated[str, typer.Option("--items", help="需要补正的事项（一次性告知）")],
-    period: Annotated[int | None, typer.Option("--period", help="补正期限（工作日，默认按配置）")] = None,
+    period: Annotated[int | None, typer.Option("--period", help="补正期限（工作日，默认按配置，出厂为15）")] = None,
+    delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """一次性告知申请人补正（第三十条）。"""
-    p = period if period is not None else services.get_settings().policy().correction_period
-    _act(case_id, on, as_json, lambda v, d, s: acts.request_correction(v, d, items, p))
+    """一次性告知申请人补正（第三十条）；答复期限届满后不能再要求补正。"""
+    ctx = _ctx()
+    _done(ctx, services.request_correction(ctx, case_id, items, period, delivery, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("corrected")
-def case_corrected(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+def case_corrected(
+    case_id: str,
+    content: Annotated[str | None, typer.Option("--content", help="补正后的申请内容（此后的文书引用）")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """收到补正后的申请：答复期限重新计算（第三十条）。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.corrected(v, d))
+    ctx = _ctx()
+    _done(ctx, services.corrected(ctx, case_id, content, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("consult")
@@ -289,80 +308,88 @@ def case_consult(
     case_id: str,
     party: Annotated[str, typer.Option("--party", help="第三方或共同制作机关的名称")],
     kind: Annotated[str, typer.Option("--kind", help="third_party（第三十二条）或 co_producer（第三十四条）")] = "third_party",
+    about: Annotated[str | None, typer.Option("--about", help="征求意见书中对所涉信息的描述（默认：一句中性的描述，不引用申请原文）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """发出征求意见书；征求意见所需时间不计入答复期限（第三十三条第三款）。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.consult(v, d, party, kind))
+    ctx = _ctx()
+    _done(ctx, services.consult(ctx, case_id, party, kind, about, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("opinion")
 def case_opinion(
     case_id: str,
-    result: Annotated[str, typer.Option("--result", help="agree、object 或 none（逾期未答复）")] = "agree",
-    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    result: Annotated[str, typer.Option("--result", help="agree（同意公开）、object（不同意公开）或 none（逾期未答复）；必填")],
+    reason: Annotated[str | None, typer.Option("--reason", help="意见的理由（不同意公开的必填）")] = None,
     party: Annotated[str | None, typer.Option("--party", help="哪一方的意见（默认：最早发出的）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """记录第三方或共同制作机关的意见。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.opinion(v, d, result, reason, party))
+    ctx = _ctx()
+    _done(ctx, services.opinion(ctx, case_id, result, reason, party, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("fee-notice")
 def case_fee_notice(
     case_id: str,
     method: Annotated[str, typer.Option("--method", help="per_item（按件）或 per_volume（按量）")],
-    quantity: Annotated[int, typer.Option("--quantity", help="件数或页数")],
+    quantity: Annotated[int, typer.Option("--quantity", help="按件：本通知所涉申请的件数（通常为1）；按量：页数")],
+    delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """发出收费通知（第四十二条、《政府信息公开信息处理费管理办法》），金额按办法计算。"""
     ctx = _ctx()
-    row, view = services.fee_notice(ctx, case_id, method, quantity, parse_date(on, "办理日期"))
-    _print_case(ctx, row, view, as_json)
+    _done(ctx, services.fee_notice(ctx, case_id, method, quantity, parse_date(on, "办理日期"), delivery), as_json)
 
 
 @case_app.command("paid")
 def case_paid(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """记录申请人已缴费。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.fee_paid(v, d))
+    ctx = _ctx()
+    _done(ctx, services.paid(ctx, case_id, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("request-reasons")
 def case_request_reasons(
     case_id: str,
-    period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（工作日）")] = None,
+    period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（工作日，默认按配置，出厂为15）")] = None,
+    delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """要求申请人说明理由（第三十五条）。"""
-    p = period if period is not None else services.get_settings().policy().reasons_period
-    _act(case_id, on, as_json, lambda v, d, s: acts.request_reasons(v, d, p))
+    ctx = _ctx()
+    _done(ctx, services.request_reasons(ctx, case_id, period, delivery, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("reasons-received")
 def case_reasons_received(
     case_id: str,
-    set_due: Annotated[str | None, typer.Option("--set-due", help="认为理由合理、需确定更晚的答复期限时填写（第三十五条）")] = None,
+    set_due: Annotated[str | None, typer.Option("--set-due", help="认为理由合理、但无法在规定期限内答复的，确定的答复期限（第三十五条）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """记录收到申请人的说明（第三十五条）。"""
+    ctx = _ctx()
     due = parse_date(set_due, "答复期限")
-    _act(case_id, on, as_json, lambda v, d, s: acts.reasons_received(v, d, due))
+    _done(ctx, services.reasons_received(ctx, case_id, due, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("set-deadline")
 def case_set_deadline(
     case_id: str,
-    due: Annotated[str, typer.Option("--due", help="确定的答复期限")],
+    due: Annotated[str, typer.Option("--due", help="确定的答复期限（晚于现行答复期限，且在其届满前确定）")],
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """确定合理的答复期限并告知申请人（第三十五条）。"""
+    """申请理由经审查合理、但无法在规定期限内答复的，确定合理的答复期限并告知申请人（第三十五条）。"""
+    ctx = _ctx()
     d = parse_date(due, "答复期限")
-    _act(case_id, on, as_json, lambda v, day, s: acts.set_deadline(v, day, d))
+    assert d is not None
+    _done(ctx, services.set_deadline(ctx, case_id, d, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("extend")
@@ -376,72 +403,106 @@ def case_extend(
 ) -> None:
     """经政府信息公开工作机构负责人同意，延长答复期限（第三十三条第二款）。"""
     ctx = _ctx()
-    row, view = services.extend(ctx, case_id, days, approver, reason, parse_date(on, "办理日期"))
-    _print_case(ctx, row, view, as_json)
+    _done(ctx, services.extend(ctx, case_id, days, approver, reason, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("decide")
 def case_decide(
     case_id: str,
-    outcome: Annotated[str, typer.Option("--outcome", help="处理结果代码（见 outcomes.md）")],
-    reason: Annotated[str | None, typer.Option("--reason")] = None,
-    provided: Annotated[str | None, typer.Option("--provided")] = None,
-    where: Annotated[str | None, typer.Option("--where")] = None,
-    search: Annotated[str | None, typer.Option("--search")] = None,
-    responsible_body: Annotated[str | None, typer.Option("--responsible-body")] = None,
+    outcome: Annotated[str, typer.Option("--outcome", help="处理结果代码（见 docs/decisions.md 的处理结果表）")],
+    reason: Annotated[str | None, typer.Option("--reason", help="理由（withheld.* 为主要理由）")] = None,
+    provided: Annotated[str | None, typer.Option("--provided", help="提供的信息、形式和方式")] = None,
+    where: Annotated[str | None, typer.Option("--where", help="获取途径")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="检索情况")] = None,
+    responsible_body: Annotated[str | None, typer.Option("--responsible-body", help="负责公开的机关（能够确定的）")] = None,
     responsible_contact: Annotated[str | None, typer.Option("--responsible-contact")] = None,
-    earlier_reply: Annotated[str | None, typer.Option("--earlier-reply")] = None,
+    earlier_reply: Annotated[str | None, typer.Option("--earlier-reply", help="此前答复的文号")] = None,
+    withheld: Annotated[list[str] | None, typer.Option("--withheld", help="不予公开的部分：\"部分:理由代码:具体理由\"（可多次）")] = None,
+    objection_unfounded: Annotated[str | None, typer.Option("--objection-unfounded", help="认定第三方异议没有合理理由的理由（第三十二条）")] = None,
     public_interest: Annotated[str | None, typer.Option("--public-interest", help="第三方反对但因公共利益决定公开的理由（第三十二条）")] = None,
-    secondary: Annotated[list[str] | None, typer.Option("--secondary", help="次要理由代码（可多次）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """作出处理决定（第三十六条至第三十九条）。"""
+    """作出处理决定（第三十五条至第三十九条）。"""
+    ctx = _ctx()
     facts = {"reason": reason, "provided": provided, "where": where, "search": search,
              "responsible_body": responsible_body, "responsible_contact": responsible_contact,
              "earlier_reply": earlier_reply}
-    _act(case_id, on, as_json, lambda v, d, s: acts.decide(v, d, outcome, facts, public_interest, secondary))
+    _done(ctx, services.decide(ctx, case_id, outcome, facts, withheld=withheld, public_interest=public_interest,
+                               objection_unfounded=objection_unfounded, on=parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("reply")
 def case_reply(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """出具答复书，办结案件（答复日期即办结日期）。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.reply(v, d))
+    ctx = _ctx()
+    _done(ctx, services.reply(ctx, case_id, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("delivered")
 def case_delivered(
     case_id: str,
     letter: Annotated[str, typer.Option("--letter", help="文书文号")],
-    method: Annotated[str | None, typer.Option("--method", help="送达方式")] = None,
+    method: Annotated[str | None, typer.Option("--method", help="in_person、post、electronic 或 other")] = None,
     proof: Annotated[str | None, typer.Option("--proof", help="送达凭证（如挂号信回执号、签收记录）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """记录文书送达之日；自收到通知起算的期限随之重新计算。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.deliver(v, d, letter, method, proof))
+    """记录文书送达之日（不早于出具之日，不晚于今天）；自收到通知起算的期限随之重新计算。"""
+    ctx = _ctx()
+    _done(ctx, services.delivered(ctx, case_id, letter, method, proof, parse_date(on, "送达日期")), as_json)
 
 
 @case_app.command("withdraw")
 def case_withdraw(case_id: str, reason: Annotated[str | None, typer.Option("--reason")] = None,
                   on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """申请人撤回申请。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.withdraw(v, d, reason))
+    ctx = _ctx()
+    _done(ctx, services.withdraw(ctx, case_id, reason, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("close")
 def case_close(case_id: str, outcome: Annotated[str, typer.Option("--outcome", help="no_correction 或 fee_unpaid")],
                on: OnOpt = None, as_json: JsonOpt = False) -> None:
-    """期限届满终止办理：逾期不补正（第三十条）或逾期未缴费。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.close_lapsed(v, d, outcome))
+    """期限届满终止办理：逾期不补正（第三十条）或逾期未缴费；通知的送达日期须已记录或可依规则视为送达。"""
+    ctx = _ctx()
+    _done(ctx, services.close(ctx, case_id, outcome, parse_date(on, "办理日期")), as_json)
+
+
+@case_app.command("reopen")
+def case_reopen(
+    case_id: str,
+    reason: Annotated[str, typer.Option("--reason", help="恢复办理的理由（如通知未送达、申请人有正当理由）")],
+    approver: Annotated[str, typer.Option("--approver", help="决定恢复办理的机构负责人")],
+    delivery: DeliveryOpt = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """恢复办理以逾期不补正或逾期未缴费终止的案件，出具恢复办理告知书；期限自告知书送达之日起重新计算。"""
+    ctx = _ctx()
+    _done(ctx, services.reopen(ctx, case_id, reason, approver, delivery, parse_date(on, "办理日期")), as_json)
+
+
+@case_app.command("void")
+def case_void(
+    case_id: str,
+    reason: Annotated[str, typer.Option("--reason", help="作废的理由（如重复登记、登记错误）")],
+    approver: Annotated[str, typer.Option("--approver", help="决定作废的机构负责人")],
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """作废登记错误的申请（作出决定前）：保留记录，登记号和文号不再使用，不计入年度报告和收费件数。"""
+    ctx = _ctx()
+    _done(ctx, services.void(ctx, case_id, reason, approver, parse_date(on, "办理日期")), as_json)
 
 
 @case_app.command("appeal")
 def case_appeal(case_id: str,
                 kind: Annotated[str, typer.Option("--kind", help="reconsideration、litigation_direct、litigation_after_reconsideration")],
                 on: OnOpt = None, as_json: JsonOpt = False) -> None:
-    """登记申请人就本案提起的行政复议或行政诉讼（--on 为提起日期）。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.appeal(v, d, kind))
+    """登记申请人就本案提起的行政复议或行政诉讼（--on 为提起日期，不早于收到申请之日）。"""
+    ctx = _ctx()
+    _done(ctx, services.appeal(ctx, case_id, kind, parse_date(on, "提起日期")), as_json)
 
 
 @case_app.command("appeal-result")
@@ -450,4 +511,23 @@ def case_appeal_result(case_id: str,
                        appeal_no: Annotated[int | None, typer.Option("--appeal", help="第几件复议或诉讼（默认最早未审结的）")] = None,
                        on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """登记行政复议或行政诉讼的结果（--on 为审结日期）。"""
-    _act(case_id, on, as_json, lambda v, d, s: acts.appeal_result(v, d, appeal_no, result))
+    ctx = _ctx()
+    _done(ctx, services.appeal_result(ctx, case_id, result, appeal_no, parse_date(on, "审结日期")), as_json)
+
+
+@case_app.command("amend")
+def case_amend(
+    case_id: str,
+    reason: Annotated[str, typer.Option("--reason", help="更正的理由（登记时的笔误等）")],
+    applicant: Annotated[str | None, typer.Option("--applicant", help="更正后的申请人姓名或名称")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    address: Annotated[str | None, typer.Option("--address")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number")] = None,
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """更正登记信息中的笔误（不改变申请内容，期限不重新计算）；已出具的载有申请人姓名的文书以新文号重新出具，原文书保留并标注。"""
+    ctx = _ctx()
+    _done(ctx, services.amend(ctx, case_id, reason=reason, applicant=applicant, phone=phone, email=email,
+                              address=address, id_number=id_number, on=parse_date(on, "办理日期")), as_json)

@@ -42,7 +42,79 @@ EVENT_LABELS = {
     "appeal": "提起复议或诉讼",
     "appeal_result": "复议或诉讼审结",
     "imported_conclusion": "办结（导入的历史记录）",
+    "reopen": "恢复办理",
+    "void": "作废登记",
+    "amend": "更正登记信息",
+    "deadline_missed": "答复期限届满未答复",
 }
+
+DELIVERY_WORDS = {"in_person": "直接送达", "post": "邮寄送达", "electronic": "电子送达", "other": "其他方式送达"}
+
+
+def describe(e: Event) -> str:
+    """One event of the history in words (never a Python representation of its data)."""
+    d = e.data
+    parts: list[str] = []
+    if e.kind == "register":
+        parts.append(f"收到申请之日{d['received_on']}" if d.get("received_on") else "待确认收到")
+        parts.append({"strict": "非工作日收到的按实际收到之日计算", "shifted": "非工作日收到的自下一个工作日起算"}
+                     .get(d.get("counting", ""), ""))
+    elif e.kind == "request_correction":
+        parts += [f"补正事项：{d['items']}", f"补正期限{d['period']}个工作日",
+                  DELIVERY_WORDS.get(d.get("delivery", ""), ""), "晚于7个工作日" if d.get("late") else ""]
+    elif e.kind == "corrected":
+        parts += [f"补正后的申请内容：{d['content']}" if d.get("content") else "", "晚于补正期限" if d.get("late") else ""]
+    elif e.kind == "consult":
+        parts += [f"征求{d['party']}意见", f"涉及的信息：{d['about']}" if d.get("about") else ""]
+    elif e.kind == "opinion":
+        result = {"agree": "同意公开", "object": "不同意公开", "none": "逾期未答复"}.get(d.get("result", ""), "")
+        parts += [f"{d.get('party', '')}{result}", f"理由：{d['reason']}" if d.get("reason") else "", d.get("effect", "")]
+    elif e.kind == "fee_notice":
+        unit = "件" if d.get("method") == "per_item" else "页"
+        parts += [f"{d.get('quantity')}{unit}", f"应缴{d.get('amount')}元", d.get("computation", ""),
+                  DELIVERY_WORDS.get(d.get("delivery", ""), "")]
+    elif e.kind == "request_reasons":
+        parts += [f"说明期限{d['period']}个工作日", DELIVERY_WORDS.get(d.get("delivery", ""), "")]
+    elif e.kind == "reasons_received":
+        parts.append(f"确定答复期限{d['set_due']}" if d.get("set_due") else "")
+    elif e.kind == "set_deadline":
+        parts.append(f"确定答复期限{d['due']}")
+    elif e.kind == "extend":
+        parts += [f"延长{d['days']}个工作日", f"经{d.get('approver', '')}同意"]
+    elif e.kind == "decide":
+        parts.append(outcome_label(d.get("outcome")) or "")
+        parts += [f"{_FACT_WORDS[k]}：{d[k]}" for k in _FACT_WORDS if d.get(k)]
+        parts += [f"不予公开：{w['part']}（{outcome_label(w['code'])}：{w['reason']}）" for w in d.get("withheld", [])]
+        parts.append({"unreasonable": "申请人说明的理由不合理", "not_given": "申请人逾期未说明理由"}.get(d.get("explanation", ""), ""))
+    elif e.kind in ("reply", "withdraw", "lapse_correction", "lapse_fee", "imported_conclusion"):
+        parts.append(outcome_label(d.get("outcome")) or "")
+    elif e.kind == "deliver":
+        parts += [f"文书{d['letter']}", DELIVERY_WORDS.get(d.get("method", ""), ""),
+                  f"凭证：{d['proof']}" if d.get("proof") else ""]
+    elif e.kind == "reopen":
+        parts += [f"原以「{outcome_label(d.get('reopened'))}」终止于{d.get('closed_on', '')}", f"经{d.get('approver', '')}决定",
+                  f"期限重新计算{d.get('period')}个工作日"]
+    elif e.kind == "void":
+        parts.append(f"经{d.get('approver', '')}决定")
+    elif e.kind == "amend":
+        parts.append("更正：" + "、".join(_AMEND_WORDS.get(f, f) for f in d.get("fields", [])))
+    elif e.kind == "deadline_missed":
+        parts.append(f"答复期限{d.get('due')}")
+    elif e.kind == "appeal":
+        parts.append(APPEAL_KINDS.get(d.get("kind", ""), ""))
+    elif e.kind == "appeal_result":
+        parts.append(APPEAL_RESULTS.get(d.get("result", ""), ""))
+    if d.get("letter") and e.kind != "deliver":
+        parts.append(f"文书{d['letter']}")
+    parts += [f"文书{x['number']}" for x in d.get("also_letters", [])]
+    return "；".join(p for p in parts if p)
+
+
+_FACT_WORDS = {"reason": "理由", "provided": "提供", "where": "获取途径", "search": "检索情况",
+               "responsible_body": "负责公开的机关", "responsible_contact": "联系方式", "earlier_reply": "此前答复",
+               "objection_unfounded": "第三方异议不成立的理由", "public_interest": "公共利益理由"}
+_AMEND_WORDS = {"applicant_name": "申请人姓名或名称", "phone": "联系电话", "email": "电子邮箱", "address": "通信地址",
+                "id_number": "证件号码"}
 
 
 def _iso(d: date | None) -> str | None:
@@ -94,9 +166,14 @@ def case_json(row: CaseFile, view: CaseView, events: list[Event] | None = None, 
         "extension_days": view.extension_total,
         "replied_on_time": view.replied_on_time,
         "late": view.late,
+        "missed": [d.isoformat() for d in view.missed],
+        "counting": view.counting,
+        "void": ({"on": view.void["on"].isoformat(), "reason": view.void["reason"], "approver": view.void["approver"]}
+                 if view.void else None),
         "handler": row.handler,
         "letters": [{"number": ref.number, "kind": ref.kind, "issued_on": ref.issued_on.isoformat(),
-                     "delivered_on": _iso(ref.delivered_on)} for ref in view.letters.values()],
+                     "delivered_on": _iso(ref.delivered_on), "superseded_by": ref.superseded_by}
+                    for ref in view.letters.values()],
         "appeals": [{"no": a.no, "kind": a.kind, "filed_on": a.filed_on.isoformat(), "result": a.result,
                      "decided_on": _iso(a.decided_on)} for a in view.appeals],
     }
@@ -133,9 +210,12 @@ def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | No
         con.print(f"{DEADLINE_LABELS.get(name, name)}：{d.due.isoformat()}{mark}")
     for note in view.late:
         con.print(f"[yellow]记录：{note}[/yellow]")
+    if view.void:
+        con.print(f"[yellow]已于{view.void['on'].isoformat()}作废（{view.void['reason']}），不计入年度报告和收费件数[/yellow]")
     for ref in view.letters.values():
         sent = f"，{ref.delivered_on.isoformat()}送达" if ref.delivered_on else ""
-        con.print(f"文书：{ref.number}（{ref.issued_on.isoformat()}出具{sent}）")
+        old = f"，已由{ref.superseded_by}更正重发" if ref.superseded_by else ""
+        con.print(f"文书：{ref.number}（{ref.issued_on.isoformat()}出具{sent}{old}）")
     for a in view.appeals:
         res = APPEAL_RESULTS[a.result] if a.result else "尚未审结"
         con.print(f"{APPEAL_KINDS[a.kind]}：{a.filed_on.isoformat()}提起，{res}")
@@ -149,10 +229,9 @@ def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | No
                 con.print(f"  {line}")
     con.print("\n[bold]办理记录[/bold]")
     for e in events:
-        details = {k: v for k, v in e.data.items() if k not in ("letter_kind",)}
-        text = "，".join(f"{k}={v}" for k, v in details.items()) if details else ""
         why = f"  理由：{e.reason}" if e.reason else ""
-        con.print(f"{e.seq:>3}  {e.on.isoformat()}  {EVENT_LABELS.get(e.kind, e.kind)}  （{e.actor}）  {text}{why}", markup=False)
+        con.print(f"{e.seq:>3}  {e.on.isoformat()}  {EVENT_LABELS.get(e.kind, e.kind)}  （{e.actor}）  {describe(e)}{why}",
+                  markup=False)
 
 
 def print_list(ctx: Any, rows: list[CaseFile]) -> None:

@@ -19,6 +19,8 @@ from ..domain.lifecycle import FEE_MEASURES, REGULATIONS, STATE_LABELS
 from .policy import Due
 
 WEEKDAYS = "一二三四五六日"
+# Periods that run from a notice's receipt: once passed while that day is unknown, staff are asked to record it.
+WAITS_FOR_DELIVERY = ("correction_due", "payment_due")
 
 LABELS = {
     "reply_due": ("答复期限", f"{REGULATIONS}第三十三条"),
@@ -32,6 +34,13 @@ LABELS = {
 
 def commands(kind: str, case_id: str, overdue: bool) -> list[str]:
     c = f"request-flow case {{}} {case_id}"
+    if overdue and kind in WAITS_FOR_DELIVERY:
+        # the period passed on the issue day, but its start (the notice's receipt) is not known: no closure
+        return [c.format("delivered") + " --letter 文号 --method post --on 送达日期（记录通知书送达申请人之日）",
+                "通知书的送达日期尚未记录，期限无从起算，期限检查不会据此终止办理（视为放弃申请须以送达为前提）"]
+    if overdue and kind == "reasons_due":
+        return [c.format("reasons-received") + " [--set-due 日期]（收到申请人的说明）",
+                c.format("decide") + " --outcome excessive --reason 理由（期限届满未说明理由的，可以不予处理，第三十五条）"]
     if kind == "reply_due":
         out = [c.format("decide") + " --outcome 处理结果代码 …（作出决定）", c.format("reply") + "（出具答复书）"]
         if not overdue:
@@ -86,7 +95,7 @@ def reminder(*, case_id: str, body_name: str, applicant_name: str | None, applic
         ("案件编号", f"{case_id}（{body_name}）"),
         ("申请人", f"{initials(applicant_name)}（{APPLICANT_TYPE_LABELS.get(applicant_type, applicant_type)}）"),
         ("事项", f"{label}（{article}）"),
-        ("期限", _day(due.due_on) + ("（暂定：该年节假日安排尚未公布）" if provisional else "")),
+        ("期限", _day(due.due_on) + ("（暂定：该年节假日安排尚未公布，或通知书的送达日期尚未记录）" if provisional else "")),
         ("剩余", when),
         ("当前状态", STATE_LABELS.get(state, state)),
     ]

@@ -42,8 +42,12 @@ def stage(days_left: int, offsets: Iterable[int]) -> int | None:
 
 
 def due_reminders(deadlines: dict[str, str], today: date, cal: WorkCalendar, offsets: list[int],
-                  overdue_daily: bool = True) -> Iterator[Due]:
-    """The reminders a case's cached running deadlines call for on `today` (the calendar may assume)."""
+                  overdue_daily: bool = True, provisional: Iterable[str] = ()) -> Iterator[Due]:
+    """The reminders a case's cached running deadlines call for on `today` (the calendar may assume).
+
+    A correction or payment period still running after its day, with a provisional start (the notice's
+    delivery is not known), is not closed by the sweep: it is reminded daily, asking for the delivery."""
+    waiting = {k for k in provisional if k in ("correction_due", "payment_due")}
     for kind, iso in deadlines.items():
         if kind not in REMINDED:
             continue
@@ -53,7 +57,7 @@ def due_reminders(deadlines: dict[str, str], today: date, cal: WorkCalendar, off
             st = stage(left, offsets)
             if st is not None:
                 yield Due(kind, due_on, st, left)
-        elif overdue_daily and kind in OVERDUE_REMINDED:
+        elif overdue_daily and (kind in OVERDUE_REMINDED or kind in waiting):
             late = cal.workdays_between(due_on, today)
             if late >= 1:  # counted in working days: nothing new on a weekend
                 yield Due(kind, due_on, -late, -late)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from ..domain import report as R
 from ..domain.codes import OUTCOMES
+from ..domain.lifecycle import VOID
 from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef, CaseReply
 
 C = CaseFile.__table__.c
@@ -36,7 +37,7 @@ def _bounds(year: int) -> tuple[date, date]:
 def _where_row(body: str, year: int, row: str):
     """The WHERE clause of the cells of one row of table 三 (the results rows by their outcome codes)."""
     y0, y1 = _bounds(year)
-    base = C.body == body
+    base = and_(C.body == body, C.state != VOID)  # a voided registration counts nowhere (docs/decisions.md)
     if row == "new":
         return and_(base, C.received_on >= y0, C.received_on <= y1)
     if row == "carried_in":
@@ -99,9 +100,9 @@ def records_check(conn: Connection, body: str, year: int, t3: dict[str, dict[str
     before 1 January."""
     y0, y1 = _bounds(year)
     touching = conn.execute(select(func.count()).where(
-        C.body == body, C.received_on <= y1, or_(C.concluded_on.is_(None), C.concluded_on >= y0))).scalar_one()
+        C.body == body, C.state != VOID, C.received_on <= y1, or_(C.concluded_on.is_(None), C.concluded_on >= y0))).scalar_one()
     backwards = conn.execute(select(func.count()).where(
-        C.body == body, C.concluded_on < C.received_on,
+        C.body == body, C.state != VOID, C.concluded_on < C.received_on,
         or_(and_(C.received_on >= y0, C.received_on <= y1), and_(C.concluded_on >= y0, C.concluded_on <= y1)))).scalar_one()
     problems = list(anomalies)
     came_in = t3["new"]["total"] + t3["carried_in"]["total"]

@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..domain import report as R
 from ..domain.case import APPEAL, APPEAL_RESULT, IMPORTED_CONCLUSION, REGISTER, Event, replay
-from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, ApplicantType, Channel
+from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, UNNAMED_APPLICANT, ApplicantType, Channel
 from ..domain.errors import BadInput, Refused
 from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef
 from . import bulk, locks, os_reason
@@ -48,7 +48,7 @@ CASE_REQUIRED = ("ref", "applicant_type", "received_on", "outcome", "concluded_o
 CASE_OPTIONAL = ("applicant_name", "channel", "content", "body")
 APPEAL_REQUIRED = ("ref", "kind", "filed_on", "result", "decided_on")
 APPEAL_OPTIONAL = ("body",)
-NO_NAME = "（导入的历史记录，未载申请人）"
+NO_NAME = UNNAMED_APPLICANT
 DEFAULT_CHANNEL = Channel.IN_PERSON.value
 
 
@@ -404,10 +404,12 @@ class _CaseRows:
         from ..services import cache_values  # the cached columns exactly as an act writes them
 
         concluded, still_open, registered, conclusions, references = batches = [k.empty() for k in self.kinds]
+        counting = self.ctx.settings.policy().counting
         for p in new:
             case_id, received = p["id"], p["received_iso"]
             # serialized here at a fraction of json.dumps's cost (codes and dates need no escaping)
             registration = (f'{{"channel": "{p["channel"]}", "applicant_type": "{p["applicant_type"]}", '
+                            f'"counting": "{counting}", '  # the rule in force at import stays the case's
                             f'"received_on": "{received}", "imported": true, "ref": {_json_text(p["ref"])}}}')
             row = (case_id, p["body"], p["received_on"].year, p["serial"], p["applicant_name"], p["applicant_type"],
                    p["channel"], p["content"], received, received)

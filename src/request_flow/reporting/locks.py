@@ -129,21 +129,32 @@ def all_cells(facts: R.CaseFacts, appeals: list[R.AppealFacts], first: int, last
 
 _EVENT_WORDS = {"appeal": "登记复议或诉讼", "appeal_result": "登记复议或诉讼结果", "reply": "答复办结", "withdraw": "撤回",
                 "lapse_correction": "逾期不补正终止", "lapse_fee": "逾期未缴费终止", "confirm_receipt": "确认收到申请",
-                "corrected": "收到补正"}
+                "corrected": "收到补正", "reopen": "恢复办理", "void": "作废登记"}
 
 
 def on_act(ctx: Any, conn: Connection, row: Any, events: list[Event], new_event: Event, view: CaseView) -> None:
     """Called by services._append before it writes one act (see the module's docstring)."""
     rule = appeals_rule(ctx)
-    before = case_facts(row.applicant_type, row.received_on, row.outcome, row.concluded_on)
-    after = case_facts(row.applicant_type, view.received_on, view.outcome, view.concluded_on)
+    before = case_facts(row.applicant_type, row.received_on if row.state != "void" else None, row.outcome,
+                        row.concluded_on)
+    counted = view.void is None  # a voided registration leaves every table (docs/decisions.md)
+    after = case_facts(row.applicant_type, view.received_on if counted else None, view.outcome, view.concluded_on)
     old_appeals = appeal_facts_of_events(events)
     new_appeals = [R.AppealFacts(a.kind, a.filed_on, a.result, a.decided_on) for a in view.appeals]
     if before != after or old_appeals != new_appeals:
         what = f"案件{row.id}的「{_EVENT_WORDS.get(new_event.kind, new_event.kind)}」（{new_event.on.isoformat()}）"
-        guard(conn, row.body, row.id, None, None, what, ctx.user,
-              cells_of=lambda first, last: (all_cells(before, old_appeals, first, last, rule),
-                                            all_cells(after, new_appeals, first, last, rule)))
+
+        def check() -> None:
+            guard(conn, row.body, row.id, None, None, what, ctx.user,
+                  cells_of=lambda first, last: (all_cells(before, old_appeals, first, last, rule),
+                                                all_cells(after, new_appeals, first, last, rule)))
+        if new_event.kind == "reopen" and CORRECTION.get() is None:
+            # a reopened case counts its eventual outcome: in a locked year the change is recorded as a correction
+            # by itself, with the office head's reason (interfaces.md, `case reopen`)
+            with correcting(set(range(1900, 3000)), f"恢复办理：{new_event.reason}"):
+                check()
+        else:
+            check()
     if new_event.kind == APPEAL:
         a = view.appeals[-1]
         conn.execute(insert(_APPEALS), {"case_id": row.id, "no": a.no, "body": row.body, "kind": a.kind,

@@ -1,0 +1,156 @@
+"""Issue 9 through the command line, on SQLite and PostgreSQL: the rules a clerk meets in a working week.
+
+Expected dates are counted by hand in the comments (2025 schedule: no holidays in March; 清明 Fri Apr 4).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from .test_case_flow import new_case
+
+
+def test_per_item_fees_count_every_application_of_the_month(rf):
+    # domain.md §4: the 11th application of a month is item 11, whether or not a fee was charged on 1-10
+    ids = [new_case(rf, f"2025-03-{3 + i // 5:02d}")["id"] for i in range(11)]  # 11 applications, Mar 3-5
+    assert "第四十二条" in rf.refused("case", "fee-notice", ids[9], "--method", "per_item", "--quantity", "1",
+                                  "--on", "2025-03-06")  # the 10th: free
+    r = rf.json("case", "fee-notice", ids[10], "--method", "per_item", "--quantity", "1", "--on", "2025-03-06",
+                "--delivery", "in_person")
+    fee = next(e for e in r_events(rf, ids[10]) if e["kind"] == "fee_notice")["data"]
+    assert fee["earlier_items"] == 10 and fee["amount"] == 100 and r["state"] == "awaiting_fee"
+    # another applicant's applications never count, nor a voided registration of the same one
+    other = rf.json("case", "new", "--applicant", "李某", "--type", "natural_person", "--channel", "in_person",
+                    "--received", "2025-03-05")
+    assert "第四十二条" in rf.refused("case", "fee-notice", other["id"], "--method", "per_item", "--quantity", "1",
+                                  "--on", "2025-03-06")
+    rf.ok("case", "void", ids[0], "--reason", "重复登记", "--approver", "王主任", "--on", "2025-03-06")
+    twelfth = new_case(rf, "2025-03-06")["id"]  # now the 11th counted: items 2-11 before it are 10
+    r = rf.json("case", "fee-notice", twelfth, "--method", "per_item", "--quantity", "1", "--on", "2025-03-06",
+                "--delivery", "in_person")
+    assert next(e for e in r_events(rf, twelfth) if e["kind"] == "fee_notice")["data"]["earlier_items"] == 10
+
+
+def r_events(rf, case_id):
+    return rf.json("case", "show", case_id)["events"]
+
+
+def test_unnamed_imported_applicants_are_never_merged(rf, tmp_path):
+    rows = "".join(f"H{i},natural_person,2025-03-0{3 + i % 3},,\n" for i in range(12))
+    csv = tmp_path / "h.csv"
+    csv.write_text("ref,applicant_type,received_on,outcome,concluded_on\n" + rows, encoding="utf-8")
+    rf.ok("import", "cases", str(csv))
+    open_ids = [c["id"] for c in rf.json("case", "list", "--open")]
+    assert len(open_ids) == 12
+    # twelve strangers, each with one application: none is past the free range
+    line = rf.refused("case", "fee-notice", open_ids[-1], "--method", "per_item", "--quantity", "1", "--on", "2025-03-10")
+    assert "未超出免费范围" in line
+
+
+def test_opinion_needs_its_result(rf):
+    c = new_case(rf)["id"]
+    rf.ok("case", "consult", c, "--party", "某公司", "--on", "2025-03-05")
+    assert "--result" in rf.refused("case", "opinion", c, "--reason", "涉及商业秘密", "--on", "2025-03-06", code=2)
+    assert rf.json("case", "show", c)["state"] == "consulting"  # nothing recorded
+
+
+def test_a_name_no_font_can_print_is_refused_when_entered(rf):
+    line = rf.refused("case", "new", "--applicant", "张\ue000", "--type", "natural_person", "--channel", "in_person",
+                      "--received", "2025-03-03")
+    assert "U+E000" in line and "字体" in line
+    assert rf.json("case", "list") == []  # nothing written
+    c = new_case(rf)["id"]
+    line = rf.refused("case", "request-correction", c, "--items", "请写明\U000f0001", "--on", "2025-03-05")
+    assert "U+F0001" in line and rf.json("case", "show", c)["state"] == "in_progress"
+
+
+def test_a_late_registration_says_its_deadlines_have_passed(rf):
+    r = rf("case", "new", "--applicant", "张某", "--type", "natural_person", "--channel", "in_person",
+           "--received", "2025-03-03", "--on", "2025-04-02")
+    assert r.returncode == 0
+    # received 03-03: notice due 03-12, reply due 03-31; registered 04-02: both already passed
+    assert "答复期限2025-03-31已经届满" in r.stderr and "补正告知期限2025-03-12已经届满" in r.stderr
+    # entered the day it arrives: nothing to warn of (warnings are about the day it is entered, today)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    c = rf.json("case", "new", "--applicant", "张某", "--type", "natural_person", "--channel", "in_person",
+                "--received", today)
+    assert c["warnings"] == []
+
+
+def test_a_voided_registration_counts_in_no_report(rf):
+    kept, voided = new_case(rf)["id"], new_case(rf)["id"]
+    assert "负责人" in rf.refused("case", "void", voided, "--reason", "重复登记", "--approver", "测试员")
+    v = rf.json("case", "void", voided, "--reason", "重复登记", "--approver", "王主任", "--on", "2025-03-04")
+    assert v["state"] == "void" and v["void"]["reason"] == "重复登记" and v["deadlines"] == {}
+    report = json.loads(rf.ok("report", "annual", "--year", "2025", "--format", "json").stdout)
+    assert report["table3"]["new"]["total"] == 1
+    assert rf.refused("case", "decide", voided, "--outcome", "not_exist", "--search", "档案")
+    assert kept
+
+
+def test_the_history_reads_as_words(rf):
+    c = new_case(rf)["id"]
+    rf.ok("case", "request-correction", c, "--items", "写明文件名称", "--on", "2025-03-05", "--delivery", "in_person")
+    rf.ok("case", "corrected", c, "--content", "2024年道路维修招标文件", "--on", "2025-03-07")
+    rf.ok("case", "decide", c, "--outcome", "partial", "--provided", "招标公告", "--withheld",
+          "报价单:withheld.third_party_rights:涉及投标人的商业秘密", "--on", "2025-03-10")
+    out = rf.ok("case", "show", c).stdout
+    history = out[out.index("办理记录"):]
+    assert "2024年道路维修招标文件" in history and "报价单" in history and "涉及投标人的商业秘密" in history
+    for python in ("=", "{", "[", "True", "False", "None", "late"):
+        assert python not in history, python
+    shown = rf.json("case", "show", c)
+    letters = {x["kind"]: x for x in shown["letters"]}
+    notice = letters["correction"]["number"]
+    rf.ok("case", "delivered", c, "--letter", notice, "--method", "post", "--on", "2025-03-06")
+    after = {x["number"]: x for x in rf.json("case", "show", c)["letters"]}
+    assert after[notice]["issued_on"] == "2025-03-05" and after[notice]["delivered_on"] == "2025-03-06"
+
+
+def test_a_posted_notice_waits_for_its_delivery_before_closing(rf):
+    c = new_case(rf)["id"]
+    r = rf.json("case", "request-correction", c, "--items", "写明文号", "--period", "10", "--on", "2025-03-05")
+    assert r["deadlines_provisional"] == ["correction_due"]  # posted (the shipped default), day unknown
+    sweep = rf.json("deadlines", "sweep", "--today", "2025-06-30")
+    assert sweep["closed"] == [] and any(x["id"] == c and "送达" in x["skipped"] for x in sweep["skipped"])
+    assert rf.json("case", "show", c)["state"] == "awaiting_correction"
+    notice = rf.json("case", "show", c)["letters"][0]["number"]
+    # delivered 03-10: 10 working days: Mar 11-14 (4), 17-21 (9), 24 (10) → 03-24
+    r = rf.json("case", "delivered", c, "--letter", notice, "--method", "post", "--on", "2025-03-10")
+    assert r["deadlines"] == {"correction_due": "2025-03-24"} and r["deadlines_provisional"] == []
+    sweep = rf.json("deadlines", "sweep", "--today", "2025-03-25")
+    assert [x["id"] for x in sweep["closed"]] == [c]
+
+
+def test_the_sweep_records_a_missed_reply_deadline_once(rf):
+    c = new_case(rf)["id"]  # reply due 03-31
+    first = rf.json("deadlines", "sweep", "--today", "2025-04-01")
+    assert first["missed"] == [{"id": c, "kind": "reply_missed", "due": "2025-03-31"}]
+    assert rf.json("deadlines", "sweep", "--today", "2025-04-02")["missed"] == []
+    shown = rf.json("case", "show", c)
+    assert shown["missed"] == ["2025-03-31"] and any("2025-03-31" in note for note in shown["late"])
+    # no cure: a correction notice is refused, and the reply, when it comes, is late
+    assert "第三十条" in rf.refused("case", "request-correction", c, "--items", "补", "--on", "2025-04-02")
+    rf.ok("case", "decide", c, "--outcome", "not_exist", "--search", "检索档案", "--on", "2025-04-02")
+    r = rf.json("case", "reply", c, "--on", "2025-04-03")
+    assert r["replied_on_time"] is False and r["missed"] == ["2025-03-31"]
+
+
+def test_amend_reissues_the_letters_that_print_the_name(rf):
+    c = new_case(rf)["id"]
+    rf.ok("case", "request-correction", c, "--items", "写明文号", "--on", "2025-03-05", "--delivery", "in_person")
+    old = rf.json("case", "show", c)["letters"][0]["number"]
+    r = rf.json("case", "amend", c, "--applicant", "张某甲", "--reason", "登记时姓名笔误", "--on", "2025-03-06")
+    assert r["applicant"] == "张某甲"
+    letters = {x["number"]: x for x in r["letters"]}
+    new = letters[old]["superseded_by"]
+    assert new and new != old and letters[new]["kind"] == "correction" and letters[new]["issued_on"] == "2025-03-06"
+    assert re.search(r"补〔2025〕2号$", new)
+    # the period did not restart: 15 working days from 03-05 (in person): Mar 6, 7, 10-14, 17-21, 24, 25, 26
+    assert r["deadlines"] == {"correction_due": "2025-03-26"}
+    listed = rf.json("letters", "list", c)
+    assert {x["number"] for x in listed} == {old, new}
+    assert "更正后的登记信息与原登记相同" in rf.refused("case", "amend", c, "--applicant", "张某甲", "--reason", "再改")
