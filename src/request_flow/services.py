@@ -742,7 +742,7 @@ def list_cases(ctx: Context, f: ListFilter) -> list[Any]:
     (plain rows, not ORM objects: a busy office can have thousands due in a week)."""
     q = select(*(getattr(CaseFile, c) for c in LIST_COLUMNS)).where(CaseFile.body == ctx.body.code)
     if f.state:
-        acts.parse_choice(f.state, {s: "" for s in (*OPEN_STATES, *CONCLUDED_STATES)}, "状态")
+        acts.parse_choice(f.state, {s: "" for s in (*OPEN_STATES, *CONCLUDED_STATES, VOID)}, "状态")
         q = q.where(CaseFile.state == f.state)
     if f.open_only or f.due_within is not None or f.overdue:
         q = q.where(CaseFile.state.in_(OPEN_STATES))

@@ -175,3 +175,38 @@ def test_several_bodies_are_kept_apart(tmp_path, sqlite_url):
     assert [x["id"] for x in rf.json("case", "list", "--body", "TA")] == ["TA-2025-0001"]
     assert "TB" in rf.refused("case", "show", b["id"], "--body", "TA", code=2)
     assert "没有配置" in rf.refused("case", "list", "--body", "TC", code=2)
+
+
+NEW_ACTS_BAD = [  # issue 9's options and acts: (arguments, a word the message must contain, exit code)
+    (["case", "request-correction", "{c}", "--items", "写明文号", "--delivery", "pigeon", "--on", "2025-02-05"], "送达方式", 2),
+    (["case", "decide", "{c}", "--outcome", "partial", "--provided", "正文", "--withheld", "第3项", "--on", "2025-02-05"], "--withheld", 2),
+    (["case", "decide", "{c}", "--outcome", "partial", "--provided", "正文", "--withheld", "第3项:secret:理由", "--on", "2025-02-05"], "理由代码", 2),
+    (["case", "decide", "{c}", "--outcome", "partial", "--provided", "正文", "--on", "2025-02-05"], "第三十七条", 1),
+    (["case", "decide", "{c}", "--outcome", "excessive", "--reason", "太多", "--on", "2025-02-05"], "第三十五条", 1),
+    (["case", "decide", "{c}", "--outcome", "disclosed", "--provided", "正文", "--objection-unfounded", "不成立", "--on", "2025-02-05"], "第三十二条", 1),
+    (["case", "decide", "{c}", "--outcome", "not_responsible", "--on", "2025-02-05"], "--reason", 1),
+    (["case", "set-deadline", "{c}", "--due", "2025-05-30", "--on", "2025-02-05"], "第三十五条", 1),
+    (["case", "set-deadline", "{c}", "--due", "2025-05-32", "--on", "2025-02-05"], "无效", 2),
+    (["case", "reopen", "{c}", "--reason", "理由", "--approver", "王主任", "--on", "2025-02-05"], "no_correction", 1),
+    (["case", "reopen", "{c}", "--approver", "王主任"], "--reason", 2),
+    (["case", "void", "{c}", "--reason", "重复", "--approver", "测试员", "--on", "2025-02-05"], "负责人", 1),
+    (["case", "void", "{c}", "--reason", "", "--approver", "王主任", "--on", "2025-02-05"], "不能为空", 2),
+    (["case", "amend", "{c}", "--reason", "笔误", "--on", "2025-02-05"], "--applicant", 2),
+    (["case", "amend", "{c}", "--applicant", "", "--reason", "笔误", "--on", "2025-02-05"], "不能为空", 2),
+    (["case", "amend", "{c}", "--applicant", "张\ue000", "--reason", "笔误", "--on", "2025-02-05"], "U+E000", 1),
+    (["case", "corrected", "{c}", "--content", "a\x07b", "--on", "2025-02-05"], "控制字符", 2),
+    (["case", "consult", "{c}", "--party", "某公司", "--about", "a\x01", "--on", "2025-02-05"], "控制字符", 2),
+    (["case", "delivered", "{c}", "--letter", "没有这个文号", "--on", "2025-02-05"], "文号", 1),
+    (["case", "extend", "{c}", "--days", "5", "--approver", "王主任", "--on", "2025-03-10"], "届满", 1),
+    (["case", "request-correction", "{c}", "--items", "写明文号", "--on", "2025-03-10"], "第三十条", 1),
+]
+
+
+@pytest.mark.parametrize(("args", "word", "code"), NEW_ACTS_BAD, ids=[" ".join(a[1:3]) + f"-{i}" for i, (a, _, _) in enumerate(NEW_ACTS_BAD)])
+def test_new_acts_refuse_bad_input_and_change_nothing(rf_sqlite, case_id, args, word, code):
+    # the case: received Fri 2025-01-24, reply due Thu 2025-02-27 (calendar.md's worked example)
+    rf = rf_sqlite
+    before = snapshot(rf, case_id)
+    line = rf.refused(*[a.replace("{c}", case_id) for a in args], code=code)
+    assert word in line, line
+    assert snapshot(rf, case_id) == before

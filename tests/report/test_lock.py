@@ -69,3 +69,29 @@ def test_locked_year(rf_sqlite, tmp_path):
     print_report(rep, con)
     shown = con.export_text()
     assert "公布后的更正" in shown and "补录登记时遗漏的申请" in shown and "已公布1，更正后2" in shown
+
+
+def test_a_reopened_case_counts_its_eventual_outcome_as_a_correction(rf_sqlite):
+    # a case closed in 2024 as no_correction (a published year) and reopened in 2025 by the office head: the
+    # reopen is recorded as a correction of 2024 by itself, with the reopen's reason (interfaces.md, case reopen)
+    rf = rf_sqlite
+    c = rf.json("case", "new", "--applicant", "张某", "--type", "natural_person", "--channel", "in_person",
+                "--received", "2024-11-04")["id"]
+    rf.ok("case", "request-correction", c, "--items", "写明文号", "--period", "10", "--on", "2024-11-05",
+          "--delivery", "in_person")
+    # 10 working days after Tue 11-05: Nov 6-8 (3), 11-15 (8), 18, 19 (10) → closed on 11-20
+    assert rf.json("case", "close", c, "--outcome", "no_correction", "--on", "2024-11-20")["outcome"] == "no_correction"
+    ctx = in_process(rf)
+    assert annual.build(ctx, 2024)["table3"]["other.no_correction"]["natural_person"] == 1
+    rf.ok("report", "lock", "--year", "2024")
+    assert "负责人" in rf.refused("case", "reopen", c, "--reason", "告知书未交本人", "--approver", "测试员",
+                                  "--on", "2025-01-06")
+    r = rf.json("case", "reopen", c, "--reason", "告知书未交本人", "--approver", "王主任", "--on", "2025-01-06",
+                "--delivery", "in_person")
+    # the period runs again in full from the reopen notice (in person, Mon 2025-01-06): Jan 7-10 (4), 13-17 (9), 20 (10)
+    assert r["state"] == "awaiting_correction" and r["outcome"] is None and r["deadlines"] == {"correction_due": "2025-01-20"}
+    kinds = [x["kind"] for x in r["letters"]]
+    assert kinds.count("closure") == 1 and kinds[-1] == "reopen"  # the closure letter stays in the archive
+    rep = annual.build(ctx, 2024)
+    assert [x["reason"] for x in rep["corrections"]] == ["恢复办理：告知书未交本人"]
+    assert rep["table3"]["other.no_correction"]["natural_person"] == 0 and rep["table3"]["carried_out"]["total"] == 1

@@ -149,9 +149,9 @@ def request_correction(view: CaseView, on: date, items: str, period: int, delive
 
 
 def corrected(view: CaseView, on: date, content: str | None = None) -> Draft:
+    check_text(content, "补正后的申请内容")
     _state(view, "corrected")
     _chronology(view, on)
-    check_text(content, "补正后的申请内容")
     due = view.due("correction_due")
     data: dict[str, Any] = {"late": bool(due and on > due)}
     if content and content.strip():
