@@ -767,6 +767,13 @@ def list_cases(ctx: Context, f: ListFilter) -> list[Any]:
         return list(s.execute(q).all())
 
 
+def superseded_letters(ctx: Context, case_id: str) -> dict[str, str]:
+    """The case's letters re-issued by `case amend`: old number -> new number."""
+    with ctx.session() as s:
+        rows = s.execute(select(CaseEvent.data).where(CaseEvent.case_id == case_id, CaseEvent.kind == "amend")).scalars()
+        return {old: new for data in rows for old, new in (data.get("reissued") or {}).items()}
+
+
 def letters_of(ctx: Context, case_id: str) -> list[Letter]:
     with ctx.session() as s:
         load(ctx, s, case_id)

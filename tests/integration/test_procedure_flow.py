@@ -151,6 +151,6 @@ def test_amend_reissues_the_letters_that_print_the_name(rf):
     assert re.search(r"补〔2025〕2号$", new)
     # the period did not restart: 15 working days from 03-05 (in person): Mar 6, 7, 10-14, 17-21, 24, 25, 26
     assert r["deadlines"] == {"correction_due": "2025-03-26"}
-    listed = rf.json("letters", "list", c)
-    assert {x["number"] for x in listed} == {old, new}
+    listed = {x["number"]: x for x in rf.json("letters", "list", c)}
+    assert set(listed) == {old, new} and listed[old]["superseded_by"] == new and listed[new]["superseded_by"] is None
     assert "更正后的登记信息与原登记相同" in rf.refused("case", "amend", c, "--applicant", "张某甲", "--reason", "再改")

@@ -54,7 +54,11 @@ def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
     """列出案件已出具的文书：文号、种类、出具日期和归档文件（PDF 供打印，DOCX 供编辑）。"""
     from .. import services
 
-    items = [_item(a, paths) for a, paths in services.archived_letters(_ctx(), case_id=case_id)]
+    ctx = _ctx()
+    items = [_item(a, paths) for a, paths in services.archived_letters(ctx, case_id=case_id)]
+    superseded = services.superseded_letters(ctx, case_id)  # `case amend` re-issued them under new numbers
+    for x in items:
+        x["superseded_by"] = superseded.get(x["number"])
     if as_json:
         _emit(items)
         return
@@ -62,7 +66,8 @@ def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
         typer.echo("本案尚无文书")
     for x in items:
         sent = f"，{x['delivered_on']}送达" if x["delivered_on"] else ""
-        typer.echo(f"{x['number']}  {x['kind_label']}  致{x['addressee'] or ''}  {x['issued_on']}出具{sent}")
+        old = f"（已更正，由{x['superseded_by']}重新出具）" if x["superseded_by"] else ""
+        typer.echo(f"{x['number']}  {x['kind_label']}  致{x['addressee'] or ''}  {x['issued_on']}出具{sent}{old}")
         for f in x["files"]:
             typer.echo(f"    {f}")
 
