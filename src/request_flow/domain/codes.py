@@ -159,8 +159,19 @@ LETTER_KINDS = {
     # consultation is under way (Art. 33 ¶3, practice)
     "receipt": ("政府信息公开申请登记回执", "收"),
     "consultation_notice": ("征求意见告知书", "征告"),
+    "reopen": ("恢复办理告知书", "恢"),  # issue 9: an office head reopens a case concluded as abandoned
 }
 
 CONSULT_KINDS = {"third_party": "第三方（第三十二条）", "co_producer": "共同制作机关（第三十四条）"}
 OPINION_RESULTS = {"agree": "同意公开", "object": "不同意公开", "none": "逾期未答复"}
 FEE_METHODS = {"per_item": "按件计收", "per_volume": "按量计收"}
+
+# How the channel is named in letters (issue 9): the applicant's words for how they applied, not the internal
+# labels above that say how the date of receipt is fixed ("邮寄（需签收）").
+CHANNEL_PUBLIC_LABELS = {
+    Channel.IN_PERSON: "当面提交",
+    Channel.REGISTERED_MAIL: "邮寄",
+    Channel.ORDINARY_MAIL: "信函",
+    Channel.ONLINE: "互联网（网上申请平台或者电子邮件）",
+    Channel.FAX: "传真",
+}
