@@ -72,11 +72,18 @@ def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[s
     return Rendered(kind, variant, data["letter"]["number"], name, version, sources, data, files, used)
 
 
+def override_wait_days(settings: Any) -> int | None:
+    """The working days a body waits before disclosing over an objection (the policy setting
+    `override_wait_days` once it exists; until then None, and the builder reads the body's profile, else 0)."""
+    value = getattr(settings.policy(), "override_wait_days", None)
+    return None if value is None else int(value)
+
+
 def render_issue(settings: Any, body: Any, issue: fields.Issue) -> Rendered:
-    return render_data(settings, body, fields.build(issue, body))
+    return render_data(settings, body, fields.build(issue, body, override_wait_days=override_wait_days(settings)))
 
 
-def sample_data(ctx: Any, kind: str, variant: str) -> dict[str, Any]:
+def sample_data(ctx: Any, kind: str, variant: str, form: str = "") -> dict[str, Any]:
     from ..domain.errors import BadInput
     from ..services import letter_number
 
@@ -89,7 +96,8 @@ def sample_data(ctx: Any, kind: str, variant: str) -> dict[str, Any]:
         else:
             raise BadInput(f"{kind} 没有「{variant}」这种形式，应为：{'、'.join(choices)}")
     number = letter_number(ctx.body, kind, 2025, 1)
-    return fields.sample(kind, variant, ctx.body, ctx.cal, ctx.settings.policy(), number)
+    return fields.sample(kind, variant, ctx.body, ctx.cal, ctx.settings.policy(), number, form,
+                         numbering=lambda k, n: letter_number(ctx.body, k, 2025, n))
 
 
 def check_body(ctx: Any) -> list[tuple[str, str, str | None]]:
