@@ -91,7 +91,7 @@ def test_every_letter_has_its_elements(rendered):
             assert "登记号：EXAMPLE-2025-0001" in text, where
         if basis:
             assert basis in text, where
-        doc = "本答复书" if kind == "reply" else ("本通知书" if kind == "fee" else "本告知书")
+        doc = "本" + title  # the letter by its own name: "如对本不予公开告知书不服" (issue 9)
         if remedy == "ordinary":
             assert ORDINARY.format(doc=doc) in text, where
         elif remedy == "review_first":
