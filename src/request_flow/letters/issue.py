@@ -57,18 +57,28 @@ def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[s
     tpl = templates_for(settings, body)
     name = fields.template_name(kind, variant)
     version, sources = tpl.version(name)
-    full = {**data, "page_css": style.css(),
-            "seal": render.seal_data_uri(settings.seal_path(body)) if seal else ""}
-    html = tpl.render(name, full)
+    seal_uri = render.seal_data_uri(settings.seal_path(body)) if seal else ""
+
+    def fill(line_pt: float) -> str:
+        return tpl.render(name, {**data, "page_css": style.css(line_pt), "seal": seal_uri})
+
+    html = fill(render.LINE_PT)
     root = render.parse(html)
     used = render.check_glyphs(root, style)
     files: dict[str, bytes] = {}
+    line_pt = render.LINE_PT
+    if "pdf" in formats:
+        files["pdf"], pages = render.pdf_and_pages(html)
+        if pages == 2:  # a few lines over one page: set on one page with the tighter pitch, if that fits
+            tight_html = fill(render.TIGHT_LINE_PT)
+            tight_pdf, tight_pages = render.pdf_and_pages(tight_html)
+            if tight_pages == 1:
+                html, files["pdf"], line_pt = tight_html, tight_pdf, render.TIGHT_LINE_PT
+                root = render.parse(html)
     if "html" in formats:
         files["html"] = html.encode("utf-8")
-    if "pdf" in formats:
-        files["pdf"] = render.pdf(html)
     if "docx" in formats:
-        files["docx"] = render.docx(root, style, f"{data['body']['name']}{data['letter']['title']}")
+        files["docx"] = render.docx(root, style, f"{data['body']['name']}{data['letter']['title']}", line_pt)
     return Rendered(kind, variant, data["letter"]["number"], name, version, sources, data, files, used)
 
 
