@@ -588,7 +588,8 @@ def sample_events(kind: str, variant: str, form: str = "",
     if kind == "override":
         return [reg, e("consult", "2025-03-05", letter="consultation", party=party, kind="third_party", about=SAMPLE_ABOUT),
                 e("opinion", "2025-03-12", party=party, kind="third_party", result="object", reason="涉及本公司的报价策略"),
-                e("decide", "2025-03-20", letter="override", outcome="disclosed", provided=SAMPLE_FACTS["provided"],
+                e("decide", "2025-03-20", letter="override", outcome="disclosed",
+                  provided="2024年本县道路维修项目中标单位的投标报价单（总价及分项报价）",
                   public_interest="该项目涉及全县道路安全，公开中标结果有利于公众监督")]
     if kind in ("closure", "reopen"):
         if variant == "fee_unpaid":
