@@ -179,7 +179,7 @@ def _demo_deadlines(ctx, con, new, do, ago) -> None:
         os.environ["REQUEST_FLOW_SMTP_URL"] = f"smtp://127.0.0.1:{port}"
         current = get_settings()
         configure(database_url=current.database_url, config=str(current.config) if current.config else None,
-                  user=current.user)
+                  user=current.user, data_dir=str(current.data_dir) if current.data_dir else None)
         ctx = services.context()
         con.print(f"（在 127.0.0.1:{port} 启动了一个本地 SMTP 服务器接收提醒邮件）")
     except ImportError:

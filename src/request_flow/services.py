@@ -588,8 +588,7 @@ def reopen(ctx: Context, case_id: str, reason: str, approver: str, delivery: str
     policy = ctx.settings.policy()
 
     def draft(view, on, s):
-        return acts.reopen(view, on, reason, approver, _head(ctx, s, approver), policy.correction_period, delivery,
-                           policy.default_delivery)
+        return acts.reopen(view, on, reason, approver, _head(ctx, s, approver), delivery, policy.default_delivery)
     return act(ctx, case_id, draft, on)
 
 

@@ -236,9 +236,10 @@ def test_reopen_a_case_closed_for_no_correction(v):
     view = v(NOTICE_IN_PERSON, LAPSED)
     assert view.outcome == "no_correction"
     with pytest.raises(Refused, match="负责人"):
-        acts.reopen(view, D("2025-04-07"), "告知书未送达申请人", "张三", False, 15, "in_person")
-    draft = acts.reopen(view, D("2025-04-07"), "告知书未送达申请人", "王主任", True, 15, "in_person")
+        acts.reopen(view, D("2025-04-07"), "告知书未送达申请人", "张三", False, "in_person")
+    draft = acts.reopen(view, D("2025-04-07"), "告知书未送达申请人", "王主任", True, "in_person")
     assert draft.letter_kind == "reopen" and draft.data["closure_number"] == "终1"
+    assert draft.data["period"] == 15  # the period the correction notice gave
     # the period runs again in full from the reopen notice (in person, 04-07): Apr 8–11 (4), 14–18 (9),
     # 21–25 (14), Sun Apr 27, a make-up working day (15) → 2025-04-27
     after = v(NOTICE_IN_PERSON, LAPSED, ("reopen", "2025-04-07", {**draft.data, "letter": "恢1"}))
@@ -253,7 +254,7 @@ def test_reopen_a_case_closed_for_an_unpaid_fee(v):
     # payment: 20 working days after 03-05: Mar 6, 7 (2), 10–14 (7), 17–21 (12), 24–28 (17), 31, Apr 1, 2 (20)
     assert v(fee).due("payment_due") == D("2025-04-02")
     lapsed = ("lapse_fee", "2025-04-03", {"outcome": "fee_unpaid"})
-    draft = acts.reopen(v(fee, lapsed), D("2025-04-07"), "申请人已于期限内汇款，银行延误", "王主任", True, 15, "in_person")
+    draft = acts.reopen(v(fee, lapsed), D("2025-04-07"), "申请人已于期限内汇款，银行延误", "王主任", True, "in_person")
     after = v(fee, lapsed, ("reopen", "2025-04-07", {**draft.data, "letter": "恢1"}))
     # 20 working days after 04-07: Apr 8–11 (4), 14–18 (9), 21–25 (14), Sun 27 (15), 28–30 (18), May 1–5 off, 6, 7 (20)
     assert after.state == AWAITING_FEE and after.due("payment_due") == D("2025-05-07")
@@ -263,7 +264,7 @@ def test_only_abandoned_cases_reopen(v):
     view = v(("decide", "2025-03-10", {"outcome": "not_exist", "search": "档案"}),
              ("reply", "2025-03-11", {"outcome": "not_exist", "letter": "复1"}))
     with pytest.raises(Refused, match="no_correction"):
-        acts.reopen(view, D("2025-04-07"), "理由", "王主任", True, 15)
+        acts.reopen(view, D("2025-04-07"), "理由", "王主任", True)
 
 
 def test_void_a_registration_entered_in_error(v):

@@ -23,10 +23,13 @@ def rf_sqlite(rf_sqlite):
     return rf_sqlite
 
 
-def pdf_text(path: Path | str) -> str:
-    """The text of a PDF, without the page numbers ("— 2 —") that fall between the pages' text."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+def pdf_text(path: Path | str, raw: bool = False) -> str:
+    """The text of a PDF, without the page numbers ("— 2 —") that fall between the pages' text.
+
+    `raw`: in the order it is drawn, as drawn. pdftotext's reading-order mode joins a word hyphenated at a line's
+    end and drops the hyphen, so an entered "a-b" that the page happens to break after "a-" reads back as "ab"."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-raw"] if raw else []), str(path), "-"]
+    text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     return re.sub(r"—\s*\d+\s*—", "", text)
 
 

@@ -17,7 +17,7 @@ BODY = "示例县人民政府办公室（示例机关，请配置本机关信息
 R = "根据《中华人民共和国政府信息公开条例》"
 
 # kind/variant -> (title, 文号 code, addressee, date of the letter, basis, remedy form); dates from the sample
-# events (fields._sample_events): correction and reasons 03-05, consultation and fee 03-10, override and the
+# events (fields.sample_events): correction and reasons 03-05, consultation and fee 03-10, override and the
 # Art. 35 deadline 03-20, reply 03-25 (decided 03-24), extension 03-25, closures when the period ran out.
 LETTERS = {
     ("receipt", ""): ("政府信息公开申请登记回执", "收", "张某某", "2025年3月3日", R + "第二十九条、第三十一条的规定", "none"),
@@ -32,6 +32,9 @@ LETTERS = {
     ("fee", ""): ("收费通知书", "费", "张某某", "2025年3月10日", R + "第四十二条和《政府信息公开信息处理费管理办法》的规定", "ordinary"),
     ("closure", "no_correction"): ("终止办理告知书", "终", "张某某", "2025年3月27日", R + "第三十条的规定", "ordinary"),
     ("closure", "fee_unpaid"): ("终止办理告知书", "终", "张某某", "2025年4月9日", "根据《政府信息公开信息处理费管理办法》的规定", "ordinary"),
+    # issue 9: the office head reopens a case closed as abandoned; a procedural notice, no remedy clause
+    ("reopen", "no_correction"): ("恢复办理告知书", "恢", "张某某", "2025年4月14日", None, "none"),
+    ("reopen", "fee_unpaid"): ("恢复办理告知书", "恢", "张某某", "2025年4月14日", None, "none"),
 }
 REPLIES = {  # outcomes.md: letter and citation; domain.md §6: remedy
     "disclosed": ("予以公开告知书", "第三十六条第（二）项", "ordinary"),
@@ -78,7 +81,7 @@ def stem(kind, variant):
 
 
 def test_every_letter_has_its_elements(rendered):
-    assert len(list(rendered.glob("*.pdf"))) == len(LETTERS) == 33
+    assert len(list(rendered.glob("*.pdf"))) == len(LETTERS) == 35
     for (kind, variant), (title, code, addressee, day, basis, remedy) in LETTERS.items():
         name = stem(kind, variant)
         text = flat(pdf_text(rendered / f"{name}.pdf"))
@@ -91,7 +94,7 @@ def test_every_letter_has_its_elements(rendered):
             assert "登记号：EXAMPLE-2025-0001" in text, where
         if basis:
             assert basis in text, where
-        doc = "本答复书" if kind == "reply" else ("本通知书" if kind == "fee" else "本告知书")
+        doc = "本" + title  # the letter by its own name: "如对本不予公开告知书不服" (issue 9)
         if remedy == "ordinary":
             assert ORDINARY.format(doc=doc) in text, where
         elif remedy == "review_first":
@@ -147,3 +150,62 @@ def test_pdfs_are_a4_with_fonts_embedded_and_print_as_text(rendered):
         top = int(h * 37 / 297) - 2  # the 37 mm top margin is blank
         assert sum(dark[:top]) == 0
         assert sum(dark[top:]) > 2000  # title and text were drawn
+
+
+def _form(kind, variant, form):
+    """A letter's other form (not in `preview --all`), rendered in-process from its sample case."""
+    from request_flow.calendar import load_calendar
+    from request_flow.config import EXAMPLE_BODY, Settings
+    from request_flow.domain.clocks import Policy
+    from request_flow.letters import fields, issue
+
+    data = fields.sample(kind, variant, EXAMPLE_BODY, load_calendar([]), Policy(), "示县政办公开复〔2025〕1号", form)
+    return flat(docx_text(issue.render_data(Settings(), EXAMPLE_BODY, data, formats=("docx",)).files["docx"]))
+
+
+def test_replies_as_the_law_words_them(rendered):
+    """Issue 9, typed from outcomes.md and the Regulations."""
+    text = {stem(k, v): flat(pdf_text(rendered / f"{stem(k, v)}.pdf")) for k, v in LETTERS}
+    # unclear after correction: the information cannot be provided (无法提供), never 不予处理
+    unclear = text["reply-unclear_after_correction"]
+    assert "无法向您提供该政府信息" in unclear and "不予处理" not in unclear
+    assert "示县政办公开补〔2025〕1号《补正告知书》" in unclear
+    # Art. 36(5): the reason, and the responsible body with its contact where it can be identified ...
+    assert ("负责公开该政府信息的行政机关为示例县自然资源局，联系方式：地址：示例县人民路1号；电话：0000-0000001"
+            in text["reply-not_responsible"])
+    # ... and where it cannot, that it could not
+    unidentified = _form("reply", "not_responsible", "unidentified")
+    assert "无法确定负责公开该政府信息的机关" in unidentified and "示例县自然资源局" not in unidentified
+    assert "理由是：道路维修项目的招标由县自然资源局组织" in unidentified
+    # confirm or re-issue: the basis from the definitions of Art. 2 and of an application (Art. 27, 29)
+    confirm = text["reply-confirm_or_reissue"]
+    assert "第二条" in confirm and "第二十七条" in confirm and "以一定形式记录、保存的信息" in confirm
+    assert "不属于政府信息公开申请" in confirm and "不予处理" in confirm
+    # excessive: the request for reasons and the explanation, then Art. 35
+    excessive = text["reply-excessive"]
+    assert "2025年3月5日以示县政办公开说〔2025〕1号《说明理由告知书》" in excessive
+    assert "2025年3月14日收到您的说明" in excessive and R + "第三十五条的规定，本机关不予处理" in excessive
+    # partial: each withheld part with its own ground
+    partial = text["reply-partial"]
+    assert "第3项（投标报价单）：报价单载有投标人的成本构成，属于其商业秘密。" + R + "第三十六条第（三）项、第十五条的规定" in partial
+    assert "第5项（验收影像资料）" in partial and R + "第三十六条第（四）项的规定" in partial
+    # a refusal on several grounds prints each
+    more = _form("reply", "withheld.state_secret", "more_grounds")
+    assert R + "第三十六条第（三）项、第十四条的规定" in more and R + "第三十六条第（三）项、第十六条第二款的规定" in more
+    # the channel in public words; the consultation letter does not quote the request
+    assert "提交方式：当面提交" in text["receipt"]
+    for name in ("consultation-third_party", "consultation-co_producer", "override"):
+        assert "2024年本县道路维修项目的招标文件及中标结果" not in text[name] and "张某某" not in text[name], name
+    assert "申请公开的政府信息为：2024年本县道路维修项目中标单位的投标报价单" in text["override"]
+    # an organisation is addressed as 贵单位
+    from request_flow.calendar import load_calendar
+    from request_flow.config import EXAMPLE_BODY, Settings
+    from request_flow.domain.clocks import Policy
+    from request_flow.letters import fields, issue
+
+    events = fields.sample_events("correction", "")
+    iss = fields.sample_issue("correction", events, load_calendar([]), Policy(), "示县政办公开补〔2025〕1号",
+                              fields.sample_applicant("某某科技有限公司", "commercial", "registered_mail"))
+    r = issue.render_data(Settings(), EXAMPLE_BODY, fields.build(iss, EXAMPLE_BODY), formats=("docx",))
+    org = flat(docx_text(r.files["docx"]))
+    assert "收到贵单位的政府信息公开申请" in org and "提交方式：邮寄）" in org and "您" not in org

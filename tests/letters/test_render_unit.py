@@ -46,3 +46,35 @@ def test_one_series_for_all_types_when_configured(tmp_path, monkeypatch):
         assert list(view.letters) == ["示县政办公开收〔2025〕1号", "示县政办公开征〔2025〕2号", "示县政办公开征告〔2025〕3号"]
     finally:
         configure()
+
+
+def test_a_field_is_read_before_the_methods_of_its_dict(tmp_path):
+    """`{{ correction.items }}` printed "<built-in method items of dict object at 0x…>": Jinja2 looks up the
+    attribute (dict.items) before the key. In a letter, `a.b` is the field b and nothing else."""
+    from request_flow.letters.templates import Templates
+
+    (tmp_path / "t.html").write_text("<p>{{ correction.items }}｜{{ correction['keys'] }}｜{{ x.values|length }}</p>",
+                                     encoding="utf-8")
+    tpl = Templates([tmp_path])
+    data = {"correction": {"items": "请写明文件名称", "keys": "文号"}, "x": {"values": "四个字符"}}
+    assert tpl.render("t.html", data) == "<p>请写明文件名称｜文号｜4</p>"
+    # a method name that is not a field of the data: refused before rendering, like any other missing field
+    (tmp_path / "u.html").write_text("<p>{{ correction.update }}</p>", encoding="utf-8")
+    with pytest.raises(LetterError, match="correction.update"):
+        tpl.render("u.html", data)
+    # ... and when it is reached through a loop variable (checked as it is filled)
+    (tmp_path / "v.html").write_text("{% for w in withheld %}<p>{{ w.items }}</p>{% endfor %}", encoding="utf-8")
+    with pytest.raises(LetterError, match="items"):
+        tpl.render("v.html", {"withheld": [{"part": "第3项"}]})
+
+
+@pytest.mark.parametrize("value", [None, True, [], ["第3项"], {"part": "第3项"}])
+def test_a_value_that_is_not_text_is_never_printed(tmp_path, value):
+    """A list, a mapping, None or a bool would print as Python writes it ("[]", "{'part': …}", "None")."""
+    from request_flow.letters.templates import Templates
+
+    (tmp_path / "t.html").write_text("<p>{{ reply.withheld }}</p>", encoding="utf-8")
+    with pytest.raises(LetterError, match="而不是文字"):
+        Templates([tmp_path]).render("t.html", {"reply": {"withheld": value}})
+    (tmp_path / "n.html").write_text("<p>{{ reply.days }}天，{{ reply.text }}</p>", encoding="utf-8")
+    assert Templates([tmp_path]).render("n.html", {"reply": {"days": 15, "text": "<文字>"}}) == "<p>15天，&lt;文字&gt;</p>"

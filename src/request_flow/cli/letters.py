@@ -182,7 +182,7 @@ def letters_print(
 @letters_app.command("preview")
 def letters_preview(
     kind: Annotated[str | None, typer.Argument(help="文书种类：receipt、correction、reasons、extension、consultation、"
-                                               "consultation_notice、override、fee、reply、closure")] = None,
+                                               "consultation_notice、override、fee、reply、closure、reopen")] = None,
     variant: Annotated[str | None, typer.Option("--variant", "--outcome", help="答复书的处理结果代码；其他文书的形式")] = None,
     fmt: Annotated[str, typer.Option("--format", help="html、pdf 或 docx")] = "html",
     out: Annotated[str | None, typer.Option("--out", help="输出文件（--all 时为目录）；html 默认输出到标准输出")] = None,

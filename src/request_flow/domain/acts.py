@@ -486,9 +486,9 @@ ABANDONED = {"no_correction": "逾期不补正", "fee_unpaid": "逾期未缴费"
 
 
 def reopen(view: CaseView, on: date, reason: str, approver: str, approver_is_head: bool,
-           correction_period: int, delivery: str | None = None, default_delivery: str = "post") -> Draft:
-    """A case closed as abandoned returns to where it was; the lapsed period runs again in full from the
-    reopen notice's receipt (domain.md §3)."""
+           delivery: str | None = None, default_delivery: str = "post") -> Draft:
+    """A case closed as abandoned returns to where it was; the lapsed period (the one its notice gave) runs again
+    in full from the reopen notice's receipt (domain.md §3)."""
     check_text(reason, "恢复办理的理由", required=True)
     if view.state not in CONCLUDED_STATES or view.outcome not in ABANDONED:
         raise Refused("只有以逾期不补正（no_correction）或逾期未缴费（fee_unpaid）终止办理的案件才能恢复办理")
@@ -496,7 +496,7 @@ def reopen(view: CaseView, on: date, reason: str, approver: str, approver_is_hea
         raise Refused(f"「{approver}」不是登记的政府信息公开工作机构负责人：恢复办理须经机构负责人决定")
     _chronology(view, on)
     method = _delivery(delivery, default_delivery)
-    period = correction_period if view.outcome == "no_correction" else PAYMENT_DAYS
+    period = (view.correction_period or 0) if view.outcome == "no_correction" else PAYMENT_DAYS
     closure = next((n for n, ref in reversed(view.letters.items()) if ref.kind == "closure"), "")
     data = {"reopened": view.outcome, "approver": approver, "period": period, "delivery": method,
             "closure_number": closure, "closed_on": view.concluded_on.isoformat() if view.concluded_on else ""}

@@ -105,6 +105,7 @@ class CaseView:
     correction_notice_on: date | None = None
     corrected_on: date | None = None
     request_content: str | None = None  # what the corrected application asks for (`case corrected --content`)
+    correction_period: int | None = None  # the working days the correction notice gave (a reopen gives them again)
     consultations: list[Consultation] = field(default_factory=list)
     extension_total: int = 0
     reasons_requested_on: date | None = None  # Art. 35: the request for reasons
@@ -249,6 +250,7 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
             receive(ev.on)
         elif k == "request_correction":
             view.correction_notice_on = ev.on
+            view.correction_period = int(data["period"])
             if view.correction_notice_due and ev.on > view.correction_notice_due:
                 view.late.append(f"补正告知于{ev.on.isoformat()}发出，晚于{view.correction_notice_due.isoformat()}的期限")
             correction_due = period_from_receipt("correction_due", letter, ev.on, data.get("delivery"),

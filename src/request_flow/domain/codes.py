@@ -178,3 +178,13 @@ DELIVERY_LABELS = {"in_person": "直接送达", "post": "邮寄送达", "electro
 # The grounds a withheld part may have (`case decide --withheld PART:CODE:REASON`): a withholding ground, or a
 # part that does not exist or would have to be made (interfaces.md).
 WITHHELD_PART_CODES = tuple(c for c in OUTCOMES if c.startswith("withheld.")) + ("not_exist", "needs_creation")
+
+# How the channel is named in letters (issue 9): the applicant's words for how they applied, not the internal
+# labels above that say how the date of receipt is fixed ("邮寄（需签收）").
+CHANNEL_PUBLIC_LABELS = {
+    Channel.IN_PERSON: "当面提交",
+    Channel.REGISTERED_MAIL: "邮寄",
+    Channel.ORDINARY_MAIL: "信函",
+    Channel.ONLINE: "互联网（网上申请平台或者电子邮件）",
+    Channel.FAX: "传真",
+}

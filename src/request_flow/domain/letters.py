@@ -114,3 +114,17 @@ def closing(kind: str) -> str:
     if kind == "receipt":
         return ""
     return "特此告知。"
+
+
+def remedy_form_with_grounds(kind: str, outcome: str | None, grounds: tuple[str, ...] | list[str]) -> str:
+    """`remedy_form`, given the grounds of the withheld parts too (CHANGES.md 2026-11-30: review first whenever
+    any ground is a `withheld.*` one): a partial disclosure whose withheld parts only do not exist or would have
+    to be created refuses nothing, and gets the ordinary form."""
+    form = remedy_form(kind, outcome)
+    if kind != "reply" or form == NO_REMEDY:
+        return form
+    if any(g in REFUSAL_OUTCOMES for g in grounds):
+        return REVIEW_FIRST
+    if outcome == "partial" and grounds:
+        return ORDINARY
+    return form

@@ -57,26 +57,43 @@ def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[s
     tpl = templates_for(settings, body)
     name = fields.template_name(kind, variant)
     version, sources = tpl.version(name)
-    full = {**data, "page_css": style.css(),
-            "seal": render.seal_data_uri(settings.seal_path(body)) if seal else ""}
-    html = tpl.render(name, full)
+    seal_uri = render.seal_data_uri(settings.seal_path(body)) if seal else ""
+
+    def fill(line_pt: float) -> str:
+        return tpl.render(name, {**data, "page_css": style.css(line_pt), "seal": seal_uri})
+
+    html = fill(render.LINE_PT)
     root = render.parse(html)
     used = render.check_glyphs(root, style)
     files: dict[str, bytes] = {}
+    line_pt = render.LINE_PT
+    if "pdf" in formats:
+        files["pdf"], pages = render.pdf_and_pages(html)
+        if pages == 2:  # a few lines over one page: set on one page with the tighter pitch, if that fits
+            tight_html = fill(render.TIGHT_LINE_PT)
+            tight_pdf, tight_pages = render.pdf_and_pages(tight_html)
+            if tight_pages == 1:
+                html, files["pdf"], line_pt = tight_html, tight_pdf, render.TIGHT_LINE_PT
+                root = render.parse(html)
     if "html" in formats:
         files["html"] = html.encode("utf-8")
-    if "pdf" in formats:
-        files["pdf"] = render.pdf(html)
     if "docx" in formats:
-        files["docx"] = render.docx(root, style, f"{data['body']['name']}{data['letter']['title']}")
+        files["docx"] = render.docx(root, style, f"{data['body']['name']}{data['letter']['title']}", line_pt)
     return Rendered(kind, variant, data["letter"]["number"], name, version, sources, data, files, used)
 
 
+def override_wait_days(settings: Any) -> int | None:
+    """The working days a body waits before disclosing over an objection (the policy setting
+    `override_wait_days` once it exists; until then None, and the builder reads the body's profile, else 0)."""
+    value = getattr(settings.policy(), "override_wait_days", None)
+    return None if value is None else int(value)
+
+
 def render_issue(settings: Any, body: Any, issue: fields.Issue) -> Rendered:
-    return render_data(settings, body, fields.build(issue, body))
+    return render_data(settings, body, fields.build(issue, body, override_wait_days=override_wait_days(settings)))
 
 
-def sample_data(ctx: Any, kind: str, variant: str) -> dict[str, Any]:
+def sample_data(ctx: Any, kind: str, variant: str, form: str = "") -> dict[str, Any]:
     from ..domain.errors import BadInput
     from ..services import letter_number
 
@@ -89,7 +106,8 @@ def sample_data(ctx: Any, kind: str, variant: str) -> dict[str, Any]:
         else:
             raise BadInput(f"{kind} 没有「{variant}」这种形式，应为：{'、'.join(choices)}")
     number = letter_number(ctx.body, kind, 2025, 1)
-    return fields.sample(kind, variant, ctx.body, ctx.cal, ctx.settings.policy(), number)
+    return fields.sample(kind, variant, ctx.body, ctx.cal, ctx.settings.policy(), number, form,
+                         numbering=lambda k, n: letter_number(ctx.body, k, 2025, n))
 
 
 def check_body(ctx: Any) -> list[tuple[str, str, str | None]]:

@@ -30,6 +30,10 @@ CONTAINERS = {"div", "section", "header", "footer", "ul", "ol", "main", "article
 LINE_PT = 28.95
 BODY_PT = 16
 TITLE_PT = 22
+# A letter that spills a few lines onto a second page is set on one with a tighter line pitch (about 24.5 lines a
+# page) and less space around the number and above the signature, as GB/T 9704 §7.3.5 allows, rather than leave
+# the closing and the seal nearly alone on a page. Used only when it makes the letter fit on one page.
+TIGHT_LINE_PT = 26.0
 
 
 @dataclass
@@ -45,7 +49,7 @@ class Style:
         s = settings.letters
         return cls(list(s.title_fonts), list(s.body_fonts), list(s.symbol_fonts), s.docx_title_font, s.docx_body_font)
 
-    def css(self) -> Markup:
+    def css(self, line_pt: float = LINE_PT) -> Markup:
         # Only installed families: fontconfig would stand any font in for a missing one, and the glyph check
         # could no longer tell which font prints a character.
         have = fonts.installed()
@@ -53,25 +57,32 @@ class Style:
         def stack(fams: list[str]) -> str:
             return ", ".join(f"'{f}'" for f in fams if f.lower() in have) or "serif"
 
-        return Markup(PAGE_CSS.replace("$BODY", stack(self.body_fonts)).replace("$TITLE", stack(self.title_fonts)))
+        return Markup(page_css(line_pt).replace("$BODY", stack(self.body_fonts)).replace("$TITLE", stack(self.title_fonts)))
 
 
-PAGE_CSS = f"""
+def page_css(line_pt: float = LINE_PT) -> str:
+    """The page: GB/T 9704's line pitch, or the tighter one (TIGHT_LINE_PT, with half the space around the number
+    and one line instead of two above the signature)."""
+    tight = line_pt < LINE_PT
+    gap = line_pt / 2 if tight else line_pt
+    return f"""
 @page {{ size: A4; margin: 37mm 26mm 35mm 28mm;
   @bottom-center {{ content: "— " counter(page) " —"; font-family: $BODY; font-size: 14pt; }} }}
-html {{ font-family: $BODY; font-size: {BODY_PT}pt; line-height: {LINE_PT}pt; color: #000; }}
+html {{ font-family: $BODY; font-size: {BODY_PT}pt; line-height: {line_pt}pt; color: #000; }}
 body {{ margin: 0; }}
-p, li {{ margin: 0; text-align: justify; text-indent: 2em; overflow-wrap: anywhere; }}
+p, li {{ margin: 0; text-align: justify; text-indent: 2em; overflow-wrap: anywhere; orphans: 2; widows: 2; }}
 h1.title {{ font-family: $TITLE; font-size: {TITLE_PT}pt; font-weight: bold; line-height: 1.45;
-  text-align: center; margin: 0 0 {LINE_PT}pt 0; }}
-p.number {{ text-align: center; text-indent: 0; margin-bottom: {LINE_PT}pt; }}
+  text-align: center; margin: 0 0 {gap}pt 0; }}
+p.number {{ text-align: center; text-indent: 0; margin-bottom: {gap}pt; }}
 p.addressee, p.noindent {{ text-indent: 0; }}
 p.closing {{ margin-top: 0; }}
-.ending {{ break-inside: avoid; }}  /* the signature never stands alone on a page (GB/T 9704) */
-.signature {{ position: relative; margin-top: {LINE_PT * 2}pt; }}
+/* The closing, the signature and the date never stand alone on a page: they keep together, and with at least
+   the last two lines of the text before them (widows: 2 on that paragraph); so does the contact line. */
+.ending {{ break-inside: avoid; break-before: avoid; }}
+.signature {{ position: relative; margin-top: {line_pt if tight else line_pt * 2}pt; }}
 .signature p {{ text-align: right; text-indent: 0; padding-right: 2em; }}
 img.seal {{ position: absolute; right: 12mm; top: -14mm; width: 42mm; height: 42mm; opacity: 0.85; }}
-p.contact {{ margin-top: {LINE_PT}pt; text-indent: 0; }}
+p.contact {{ margin-top: {line_pt}pt; text-indent: 0; break-before: avoid; }}
 p.example-mark, p.preview-mark {{ text-indent: 0; text-align: center; color: #b00; font-size: 12pt;
   line-height: 18pt; border: 1px solid #b00; margin-bottom: 12pt; }}
 """
@@ -186,13 +197,19 @@ def pdf(html: str) -> bytes:
     """A4 PDF, fonts embedded (subset). No resource is fetched but data: URIs (nothing downloads).
     A glyph drawn as .notdef (a blank box) fails the letter, naming the character: the font check before
     rendering should have caught it; this is the net under it."""
+    return pdf_and_pages(html)[0]
+
+
+def pdf_and_pages(html: str) -> tuple[bytes, int]:
+    """The PDF and its number of pages."""
     _quiet()
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     _COLLECT.records.clear()
     try:
-        out = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+        document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).render()
+        out = document.write_pdf()
     except Exception as exc:  # a layout the engine cannot draw
         raise LetterError(f"无法生成 PDF：{type(exc).__name__}: {str(exc)[:200]}") from None
     for record in _COLLECT.records:
@@ -200,31 +217,40 @@ def pdf(html: str) -> bytes:
             cp = record.args[-1] if isinstance(record.args, tuple) and record.args else 0
             raise LetterError(f"字符「{chr(cp) if cp else '?'}」（U+{cp:04X}）在 PDF 中没有字形，会打印成空白方框："
                               "请安装含有该字的字体并加入配置 [letters] 的字体列表")
-    return out
+    return out, len(document.pages)
 
 
 # -- DOCX -----------------------------------------------------------------------------------------------------------------
 
-def docx(root: Element, style: Style, title: str) -> bytes:
-    """The same blocks on the same page (A4, GB/T 9704 margins and line pitch), editable in Word and WPS."""
+def docx(root: Element, style: Style, title: str, line_pt: float = LINE_PT) -> bytes:
+    """The same blocks on the same page (A4, GB/T 9704 margins and line pitch, or the tighter pitch the PDF was
+    set with), editable in Word and WPS. The ending (remedy, closing, signature) is kept together and with the
+    paragraph before it, whose widow control keeps two of its lines with it."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
     doc = _blank_docx(style)
     doc.core_properties.title = title
+    tight = line_pt < LINE_PT
+    gap = line_pt / 2 if tight else line_pt
+    made: list[Any] = []
+
     def paragraph(el: Element, classes: set[str]) -> None:
         p = doc.add_paragraph()
+        made.append(p)
         f = p.paragraph_format
+        if tight:
+            f.line_spacing = Pt(line_pt)
         tag = _tag(el)
         is_title = tag in ("h1", "h2") or "title" in classes
         if is_title:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             f.line_spacing = Pt(TITLE_PT * 1.45)
-            f.space_after = Pt(LINE_PT)
+            f.space_after = Pt(gap)
         elif "number" in classes:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            f.space_after = Pt(LINE_PT)
+            f.space_after = Pt(gap)
         elif classes & {"sign-body", "sign-date"} or "signature" in classes:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             f.right_indent = Pt(BODY_PT * 2)
@@ -235,8 +261,13 @@ def docx(root: Element, style: Style, title: str) -> bytes:
         else:
             p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             f.first_line_indent = Pt(BODY_PT * 2)
-        if "contact" in classes or "sign-body" in classes:
-            f.space_before = Pt(LINE_PT) if "contact" in classes else f.space_before
+        if "contact" in classes:
+            f.space_before = Pt(line_pt)
+        elif "sign-body" in classes:
+            f.space_before = Pt(line_pt if tight else line_pt * 2)
+        if "ending" in classes:  # remedy, closing, signature: on one page, with the paragraph before them
+            f.keep_together = True
+            f.keep_with_next = True
         runs(p, el, bold=is_title, is_title=is_title, red=bool(classes & {"example-mark", "preview-mark"}))
 
     def runs(p: Any, el: Element, bold: bool, is_title: bool, red: bool) -> None:
@@ -278,7 +309,9 @@ def docx(root: Element, style: Style, title: str) -> bytes:
             if t in BLOCKS:
                 paragraph(child, classes)
             elif t in CONTAINERS:
-                blocks(child, classes if "signature" in classes else inherited)
+                if "ending" in classes and made:
+                    made[-1].paragraph_format.keep_with_next = True  # its last lines go with the ending
+                blocks(child, classes if classes & {"signature", "ending"} else inherited)
             elif t in ("table",):
                 for row in child.iter(f"{XHTML}tr"):
                     paragraph(row, classes)
@@ -336,6 +369,7 @@ def _blank_docx(style: Style) -> Any:
     pf = normal.paragraph_format
     pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
     pf.space_before = pf.space_after = Pt(0)
+    pf.widow_control = True  # never one line of a paragraph alone at the top or foot of a page
     doc.core_properties.author = ""
     doc.core_properties.last_modified_by = ""
     _BLANK[key] = doc

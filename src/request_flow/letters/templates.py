@@ -1,6 +1,11 @@
 """The letter templates: a sandboxed Jinja2 environment over a body's own folder and the shipped defaults.
 
 - Sandboxed (`SandboxedEnvironment`): a template cannot reach Python internals (`__class__`, `__globals__`).
+- `a.b` on the letter's data reads the field `b` and nothing else (`LetterEnvironment`): Jinja2's own lookup
+  finds a dict's methods before its keys, so `{{ correction.items }}` printed "<built-in method items of dict
+  object at 0x…>" instead of the items to correct. A field that is not there is undefined, as the static check
+  below says. And `{{ }}` prints text and numbers only: a list, a dict, None, a bool or a method would print as
+  Python writes it, so printing one is an error (`_finalize`), never a line in a letter.
 - `StrictUndefined`: a field that does not exist is an error, never a blank in a letter.
 - Autoescaping: applicant text is data and is escaped in HTML; it is passed as values, never compiled.
 - Fields are also checked statically, before anything is rendered: every `a.b.c` a template (and the layout and
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +29,9 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
+    TemplateRuntimeError,
     TemplateSyntaxError,
+    Undefined,
     UndefinedError,
     meta,
     nodes,
@@ -32,6 +40,38 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup, escape
 
 from . import LetterError
+
+
+class LetterEnvironment(SandboxedEnvironment):
+    """The sandbox, with `a.b` and `a["b"]` on a mapping reading its key only (never one of dict's methods)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping):
+            return self._key(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, Mapping):
+            return self._key(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _key(self, obj: Mapping, key: Any) -> Any:
+        try:
+            return obj[key]
+        except (KeyError, TypeError):
+            return self.undefined(obj=obj, name=key)
+
+
+def _finalize(value: Any) -> Any:
+    """What `{{ }}` may print: text and numbers. Anything else would print as Python's representation of it."""
+    if isinstance(value, Undefined) or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    what = ("空值" if value is None else "真假值" if isinstance(value, bool) else "列表" if isinstance(value, (list, tuple, set, frozenset))
+            else "字段组" if isinstance(value, Mapping) else "方法" if callable(value) else type(value).__name__)
+    raise TemplateRuntimeError(f"输出了一个{what}而不是文字：请引用其中具体的字段（字段见 request-flow letters fields），"
+                               "列表请用 {% for %} 逐项引用")
 
 
 @dataclass
@@ -46,7 +86,7 @@ class Templates:
     """The templates of one body: its folder first (if configured), then the defaults."""
 
     dirs: list[Path]
-    env: SandboxedEnvironment = field(init=False)
+    env: LetterEnvironment = field(init=False)
     _sources: dict[str, Source] = field(default_factory=dict, init=False)
     _checked: set[tuple[str, str]] = field(default_factory=set, init=False)
     _closures: dict[str, tuple[list[tuple[str, nodes.Template, Source]], list[int]]] = field(default_factory=dict, init=False)
@@ -55,9 +95,9 @@ class Templates:
         for d in self.dirs[:-1]:  # the body's own folder must exist when configured; the defaults always do
             if not d.is_dir():
                 raise LetterError(f"配置的文书模板目录 {d} 不存在（[[body]] templates）")
-        self.env = SandboxedEnvironment(
+        self.env = LetterEnvironment(
             loader=ChoiceLoader([FileSystemLoader(str(d), encoding="utf-8") for d in self.dirs]),
-            undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+            undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=_finalize)
         self.env.filters["br"] = _br
         self.env.filters["clause"] = _clause
 
@@ -200,6 +240,8 @@ def _field_paths(ast: nodes.Template, env_globals: set[str]) -> list[tuple[list[
 
 
 def _missing(path: list[str], data: dict[str, Any]) -> str | None:
+    """The first part of `path` that the data lacks. A mapping is read by its keys only, as `LetterEnvironment`
+    reads it when the letter is filled: `reply.items` is a missing field, not dict.items."""
     value: Any = data
     for i, key in enumerate(path):
         if isinstance(value, dict):
