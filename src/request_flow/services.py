@@ -309,9 +309,16 @@ def letters_for(ctx: Context, draft: Draft, before: CaseView | None) -> list[str
     if draft.letter_kind == "closure" and not conf.closure:
         return []
     kinds = [draft.letter_kind] if draft.letter_kind else []
+    if draft.letter_kind == "override" and before is not None:  # Art. 32: each objecting third party is told
+        kinds = ["override"] * max(1, len(objectors(before)))
     if draft.kind == "consult" and conf.consultation_notice and (before is None or before.state != "consulting"):
         kinds.append("consultation_notice")
     return kinds
+
+
+def objectors(view: CaseView) -> list[str]:
+    """The third parties that objected, each once, in the order consulted (each gets its override notice)."""
+    return list(dict.fromkeys(c.party for c in view.consultations if c.kind == "third_party" and c.result == "object"))
 
 
 def _render_letters(ctx: Context, s: Session, row: CaseFile, events: list[Event], before: CaseView | None,
@@ -323,8 +330,10 @@ def _render_letters(ctx: Context, s: Session, row: CaseFile, events: list[Event]
     from .letters.issue import render_issue
 
     applicant = Applicant(row.id, row.applicant_name, row.applicant_type, row.channel, row.content, row.registered_on)
+    parties = iter(objectors(after))
     try:
-        return [render_issue(ctx.settings, ctx.body, Issue(kind, number, events[-1].on, applicant, events, before, after))
+        return [render_issue(ctx.settings, ctx.body, Issue(kind, number, events[-1].on, applicant, events, before, after,
+                                                           next(parties, "") if kind == "override" else ""))
                 for kind, number in letters]
     except LetterError as exc:
         s.rollback()

@@ -318,6 +318,13 @@ def test_the_consultation_letter_never_quotes_the_request_by_default(v):
         "2024年道路维修合同的报价单"
 
 
+def test_the_override_is_for_an_objection_only(v):
+    with pytest.raises(Refused, match="第三十二条"):
+        acts.decide(v(), D("2025-03-10"), "disclosed", {"provided": "全文"}, public_interest="涉及公共安全")
+    with pytest.raises(Refused, match="第三十二条"):
+        acts.decide(v(), D("2025-03-10"), "disclosed", {"provided": "全文"}, objection_unfounded="不成立")
+
+
 def test_a_configured_wait_after_the_override_holds_the_reply(v, cal):
     consult = ("consult", "2025-03-05", {"party": "某公司", "kind": "third_party", "letter": "征1"})
     objected = ("opinion", "2025-03-10", {"party": "某公司", "kind": "third_party", "result": "object", "reason": "商业秘密"})

@@ -154,3 +154,19 @@ def test_amend_reissues_the_letters_that_print_the_name(rf):
     listed = {x["number"]: x for x in rf.json("letters", "list", c)}
     assert set(listed) == {old, new} and listed[old]["superseded_by"] == new and listed[new]["superseded_by"] is None
     assert "更正后的登记信息与原登记相同" in rf.refused("case", "amend", c, "--applicant", "张某甲", "--reason", "再改")
+
+
+def test_each_objecting_third_party_gets_its_override_notice(rf):
+    c = new_case(rf)["id"]
+    assert "第三十二条" in rf.refused("case", "decide", c, "--outcome", "disclosed", "--provided", "全文",
+                                  "--public-interest", "涉及公共安全", "--on", "2025-03-04")  # nobody objected
+    for party in ("甲公司", "乙公司"):
+        rf.ok("case", "consult", c, "--party", party, "--about", f"{party}的投标报价", "--on", "2025-03-05")
+    for party in ("甲公司", "乙公司"):
+        rf.ok("case", "opinion", c, "--party", party, "--result", "object", "--reason", f"{party}的商业秘密",
+              "--on", "2025-03-10")
+    r = rf.json("case", "decide", c, "--outcome", "disclosed", "--provided", "招标文件全文", "--public-interest",
+                "项目涉及全县饮水安全", "--on", "2025-03-11")
+    overrides = [x for x in rf.json("letters", "list", c) if x["kind"] == "override"]
+    assert [x["addressee"] for x in overrides] == ["甲公司", "乙公司"] and r["state"] == "decided"
+    assert [x["number"] for x in overrides] == ["示县政办公开决〔2025〕1号", "示县政办公开决〔2025〕2号"]

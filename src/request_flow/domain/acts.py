@@ -414,6 +414,8 @@ def _objection(view: CaseView, outcome: str, public_interest: str | None, object
     disclosing it needs a finding that the objection is unfounded, or the public-interest override."""
     if objection_unfounded and not view.third_party_objected:
         raise Refused(f"本案没有第三方提出不同意公开的意见，无需认定异议理由不成立（{REGULATIONS}第三十二条）")
+    if public_interest and not view.third_party_objected:
+        raise Refused(f"本案没有第三方提出不同意公开的意见，无需以公共利益为由决定公开（--public-interest 只用于第三方反对的情形）（{REGULATIONS}第三十二条）")
     if objection_unfounded and public_interest:
         raise Refused(f"--objection-unfounded（异议理由不成立）与 --public-interest（因公共利益决定公开）只能择一（{REGULATIONS}第三十二条）")
     if outcome == "disclosed" and view.third_party_objected and not (objection_unfounded or public_interest):

@@ -61,6 +61,7 @@ class Issue:
     events: list[Event]  # every event of the case, the act's own last
     before: CaseView | None  # the case before the act (None on registration)
     after: CaseView
+    party: str = ""  # the override notice: which objecting third party it goes to (default: the last one)
 
 
 def _d(d: date | None) -> str:
@@ -113,7 +114,7 @@ def build(issue: Issue, body: Any, *, override_wait_days: int | None = None) -> 
     variant = variant_of(kind, act, after)
     a = issue.applicant
     third_party = kind in ("consultation", "override")
-    party = str(act.data.get("party", "")) if kind == "consultation" else _objector(after)
+    party = str(act.data.get("party", "")) if kind == "consultation" else (issue.party or _objector(after))
     outcome = variant if kind in ("reply", "closure") else ""
     title = _title(kind, outcome)
     grounds = [w["code"] for w in _withheld(after.decision)] if kind == "reply" else []
@@ -202,8 +203,9 @@ def _third_party_consulted(view: CaseView) -> bool:
     return any(c.kind == "third_party" for c in view.consultations)
 
 
-def _objection(view: CaseView) -> Any:
-    objected = [c for c in view.consultations if c.kind == "third_party" and c.result == "object"]
+def _objection(view: CaseView, party: str = "") -> Any:
+    objected = [c for c in view.consultations if c.kind == "third_party" and c.result == "object"
+                and (not party or c.party == party)]
     return objected[-1] if objected else None
 
 
@@ -299,8 +301,9 @@ def _consultation_notice(issue: Issue, act: Event, before: CaseView | None, afte
 
 
 def _override(issue: Issue, act: Event, before: CaseView | None, after: CaseView, variant: str) -> dict[str, Any]:
-    """The decision to disclose over a third party's objection (Art. 32): the content and the reasons."""
-    c = _objection(after)
+    """The decision to disclose over a third party's objection (Art. 32): the content and the reasons. Each
+    objecting third party gets its own notice (`issue.party`)."""
+    c = _objection(after, issue.party)
     consult = _last(issue.events, "consult", party=c.party) if c else None
     return {
         "party": c.party if c else "",
