@@ -38,7 +38,6 @@ def main() -> int:
 
     from request_flow import services
     from request_flow.config import configure
-    from request_flow.domain import acts
 
     tmp = tempfile.TemporaryDirectory(prefix="rf-bench-acts-")
     url = f"sqlite:///{tmp.name}/acts.db"
@@ -66,9 +65,9 @@ def main() -> int:
 
     # -- the acts -----------------------------------------------------------------------------------------------
     steps = [
-        ("request_correction", 1, lambda cid, on: services.act(
-            ctx, cid, lambda view, on, s: acts.request_correction(view, on, "请写明所需信息的名称、文号或者便于查询的其他特征性描述", 15), on)),
-        ("corrected", 3, lambda cid, on: services.act(ctx, cid, lambda view, on, s: acts.corrected(view, on), on)),
+        ("request_correction", 1, lambda cid, on: services.request_correction(
+            ctx, cid, "请写明所需信息的名称、文号或者便于查询的其他特征性描述", 15, "in_person", on)),
+        ("corrected", 3, lambda cid, on: services.corrected(ctx, cid, None, on)),
         ("extend", 4, lambda cid, on: services.extend(ctx, cid, 5, "李主任", "需要调取档案", on)),
         ("extend", 5, lambda cid, on: services.extend(ctx, cid, 5, "李主任", "需要协调", on)),
     ]
@@ -107,7 +106,7 @@ def main() -> int:
         n_events = s.execute(select(func.count()).select_from(CaseEvent)).scalar_one()
         n_letters = s.execute(select(func.count()).select_from(Letter)).scalar_one()
         states = dict(s.execute(select(CaseFile.state, func.count()).group_by(CaseFile.state)).all())
-        histories = [services._events(s, cid) for cid in ids[:n_cases_needed]]
+    histories = [services.show(ctx, cid)[1] for cid in ids[:n_cases_needed]]  # each case's events
     print(f"written: {n_events} events, {n_letters} letters; states {states}")
     policy = ctx.settings.policy()
     reps = 5
@@ -129,7 +128,7 @@ def main() -> int:
         pr.enable()
         for cid, on in extra:
             try:
-                services.act(ctx, cid, lambda view, on, s: acts.request_correction(view, on, "补正", 15), on)
+                services.request_correction(ctx, cid, "补正", 15, "in_person", on)
             except Exception:
                 pass
         pr.disable()

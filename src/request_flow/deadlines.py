@@ -241,23 +241,19 @@ def act_on_case(ctx: services.Context, case_id: str, today: date) -> list[dict[s
     if bctx is None:
         return done
     for _ in range(8):  # a case with several lapsed consultations takes one act each
-        with bctx.session() as s:
-            try:
-                def run():
-                    row, events, view = services.load(bctx, s, case_id)
-                    draft = _lapse_draft(view, today)
-                    if draft is None:
-                        return None
-                    if not draft.reason:
-                        draft.reason = _reason(draft, view)
-                    return draft, services._append(bctx, s, row, events, draft)
+        def lapse(view):
+            draft = _lapse_draft(view, today)
+            if draft is not None and not draft.reason:
+                draft.reason = _reason(draft, view)
+            return draft
 
-                out = services._guarded(s, case_id, run)
-            except services.Conflict:
-                continue  # someone else acted meanwhile: look again
-            except (Refused, BadInput) as exc:  # e.g. a --today before the case's last act
-                done.append({"id": case_id, "skipped": str(exc)})
-                return done
+        try:
+            out = services.automatic_act(bctx, case_id, lapse)
+        except services.Conflict:
+            continue  # someone else acted meanwhile: look again
+        except (Refused, BadInput) as exc:  # e.g. a --today before the case's last act
+            done.append({"id": case_id, "skipped": str(exc)})
+            return done
         if out is None:
             return done
         draft, view = out

@@ -16,8 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
@@ -26,13 +24,16 @@ from .config import BodyProfile, Settings, get_settings
 from .domain import acts
 from .domain.acts import Draft
 from .domain.case import CaseView, Event, replay
-from .domain.codes import LETTER_KINDS, UNNAMED_APPLICANT
+from .domain.codes import UNNAMED_APPLICANT
 from .domain.errors import BadInput, Refused
 from .domain.lifecycle import CONCLUDED_STATES, OPEN_STATES, VOID
 from .domain.workdays import WorkCalendar
-from .reporting import locks as report_locks
+from .letters import numbering
+from .letters.numbering import letter_number
+from .store import locks as report_locks
+from .store.counters import peek_serial, reserve_serial
 from .store.db import session as open_session
-from .store.models import CaseEvent, CaseFile, Counter, Letter, Meta, Staff
+from .store.models import CaseEvent, CaseFile, Letter, Meta, Staff
 
 
 class Conflict(Refused):
@@ -103,45 +104,10 @@ def calendar_changed(ctx: Context) -> bool:
         return row is not None and row.value != fingerprint(ctx.settings.calendar_dirs())
 
 
-# -- serial numbers --------------------------------------------------------------------------------------------
-
-def reserve_serial(s: Session, body: str, year: int, kind: str) -> int:
-    """Atomically take the next serial for (body, year, kind): never reused, safe across processes."""
-    return reserve_serials(s.connection(), body, year, kind, 1)  # Core, one statement: the ORM adds only time
-
-
-def reserve_serials(conn: Any, body: str, year: int, kind: str, n: int) -> int:
-    """Reserve n consecutive serials at once (an import); returns the first."""
-    stmt = _NEXT_SERIAL[conn.dialect.name == "postgresql"]
-    return int(conn.execute(stmt, {"body": body, "year": year, "kind": kind, "n": n}).scalar_one()) - n + 1
-
-
-def _next_serial(insert_fn):
-    table = Counter.__table__
-    ins = insert_fn(table).values(body=bindparam("body"), year=bindparam("year"), kind=bindparam("kind"),
-                                  value=bindparam("n"))
-    return ins.on_conflict_do_update(index_elements=[table.c.body, table.c.year, table.c.kind],
-                                     set_={"value": table.c.value + ins.excluded.value}).returning(table.c.value)
-
-
-_NEXT_SERIAL = {False: _next_serial(sqlite_insert), True: _next_serial(pg_insert)}
-
-
-def peek_serial(s: Session, body: str, year: int, kind: str) -> int:
-    """The serial `reserve_serial` would give now (a read: no lock; the reservation decides)."""
-    row = s.get(Counter, (body, year, kind))
-    return (row.value if row is not None else 0) + 1
-
+# -- serial numbers: the counters live in the store, the 文号 and its series in the letters package ------------
 
 def _series(ctx: Context, kind: str) -> str:
-    """The counter a letter's serial comes from: one per type (default), or one for all the body's letters."""
-    return "letter" if ctx.settings.letters.shared_series else f"letter:{kind}"
-
-
-def letter_number(body: BodyProfile, kind: str, year: int, serial: int) -> str:
-    """文号: the body's short code, the letter type's code, the year in 〔〕, the serial, 号 (letters.md)."""
-    code = body.letter_codes.get(kind) or "公开" + LETTER_KINDS[kind][1]
-    return f"{body.short_name}{code}〔{year}〕{serial}号"
+    return numbering.series(kind, ctx.settings.letters.shared_series)
 
 
 # -- staff -----------------------------------------------------------------------------------------------------
@@ -694,16 +660,22 @@ def _reissue(ctx: Context, s: Session, row: CaseFile, events: list[Event], view:
     return out
 
 
-def record_missed(ctx: Context, case_id: str, today: date):
-    """The sweep's record that the reply deadline passed unanswered (None when nothing is to record)."""
+def automatic_act(ctx: Context, case_id: str, make_draft) -> tuple[Draft, CaseView] | None:
+    """An act the deadline sweep takes by itself: `make_draft(view)` returns the Draft the replayed case calls
+    for, or None (nothing to do; an earlier sweep or staff acted already). Through the same path as staff acts."""
     with ctx.session() as s:
         def run():
             row, events, view = load(ctx, s, case_id)
-            draft = acts.deadline_missed(view, today)
+            draft = make_draft(view)
             if draft is None:
                 return None
-            return row, _append(ctx, s, row, events, draft, before=view)
+            return draft, _append(ctx, s, row, events, draft, before=view)
         return _guarded(s, case_id, run)
+
+
+def record_missed(ctx: Context, case_id: str, today: date) -> tuple[Draft, CaseView] | None:
+    """The sweep's record that the reply deadline passed unanswered (None when nothing is to record)."""
+    return automatic_act(ctx, case_id, lambda view: acts.deadline_missed(view, today))
 
 
 def registration_warnings(ctx: Context, view: CaseView, today: date | None = None) -> list[str]:

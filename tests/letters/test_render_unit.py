@@ -30,7 +30,6 @@ def test_rare_hanzi_are_covered_by_the_default_fonts():
 def test_one_series_for_all_types_when_configured(tmp_path, monkeypatch):
     from request_flow import services
     from request_flow.config import configure
-    from request_flow.domain import acts
 
     for k in [k for k in __import__("os").environ if k.startswith("REQUEST_FLOW_")]:
         monkeypatch.delenv(k)
@@ -41,7 +40,7 @@ def test_one_series_for_all_types_when_configured(tmp_path, monkeypatch):
         services.init_db(ctx)
         row, view = services.register(ctx, applicant="张某", applicant_type="natural_person", channel="in_person",
                                       on=date(2025, 3, 3), received_on=date(2025, 3, 3))
-        _, view = services.act(ctx, row.id, lambda v, d, s: acts.consult(v, d, "某公司", "third_party"), date(2025, 3, 5))
+        _, view = services.consult(ctx, row.id, "某公司", "third_party", on=date(2025, 3, 5))
         # one series: 收 1, then the consultation letter 2 and the applicant's notice 3
         assert list(view.letters) == ["示县政办公开收〔2025〕1号", "示县政办公开征〔2025〕2号", "示县政办公开征告〔2025〕3号"]
     finally:

@@ -33,7 +33,6 @@ import json
 from datetime import date
 
 from request_flow import services
-from request_flow.domain import acts
 from request_flow.reporting import annual, importer
 
 from .helpers import build, csv_file, in_process, table3, table4, two_bodies
@@ -83,11 +82,10 @@ def test_three_years_imported_and_live(rf, tmp_path):
     ctx = in_process(rf)
     l1 = services.register(ctx, applicant="孙某", applicant_type="natural_person", channel="in_person",
                            on=date(2025, 9, 1), received_on=date(2025, 9, 1))[0].id
-    services.act(ctx, l1, lambda v, d, s: acts.decide(v, d, "withheld.third_party_rights", {"reason": "涉及商业秘密"}),
-                 date(2025, 9, 8))
-    services.act(ctx, l1, lambda v, d, s: acts.reply(v, d), date(2025, 9, 10))
-    services.act(ctx, l1, lambda v, d, s: acts.appeal(v, d, "reconsideration"), date(2025, 10, 1))
-    services.act(ctx, l1, lambda v, d, s: acts.appeal_result(v, d, None, "corrected"), date(2025, 11, 20))
+    services.decide(ctx, l1, "withheld.third_party_rights", {"reason": "涉及商业秘密"}, on=date(2025, 9, 8))
+    services.reply(ctx, l1, date(2025, 9, 10))
+    services.appeal(ctx, l1, "reconsideration", date(2025, 10, 1))
+    services.appeal_result(ctx, l1, "corrected", None, date(2025, 11, 20))
 
     r23, r24, r25 = build(rf, 2023), build(rf, 2024), report(rf, 2025)  # 2025 through the command
     # 2023: new T1,T3 (np) T2 (com) T4 (res) = 4; results T1 disclosed, T4 other.other; out T2, T3

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from request_flow import services
-from request_flow.domain import acts
 from request_flow.domain.errors import Refused
 from request_flow.reporting import annual
 
@@ -38,14 +37,14 @@ def test_locked_year(rf_sqlite, tmp_path):
         annual.lock(ctx, datetime.now(ZoneInfo("Asia/Shanghai")).year)
 
     c2 = annual.behind(ctx, 2024, "carried_out", "commercial")[0]["id"]
-    services.act(ctx, c2, lambda v, d, s: acts.decide(v, d, "disclosed", {"provided": "电子版"}), date(2024, 12, 27))
+    services.decide(ctx, c2, "disclosed", {"provided": "电子版"}, on=date(2024, 12, 27))
     # replying on 2024-12-30 would move C2 from 2024's carried_out to its results: refused, nothing written
     line = rf.refused("case", "reply", c2, "--on", "2024-12-30")
     assert "2024年度报告已于" in line and "锁定" in line and "report correct --year 2024" in line
     assert "四、结转下年度继续办理「商业企业」-1" in line
     assert services.show(ctx, c2)[2].state == "decided"
     # replying in 2025 leaves 2024 as published
-    assert services.act(ctx, c2, lambda v, d, s: acts.reply(v, d), date(2025, 1, 6))[1].concluded_on == date(2025, 1, 6)
+    assert services.reply(ctx, c2, date(2025, 1, 6))[1].concluded_on == date(2025, 1, 6)
 
     late = csv_file(tmp_path / "late.csv", LATE)
     assert "2024年度报告已于" in rf.refused("import", "cases", late)

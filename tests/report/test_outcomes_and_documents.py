@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from request_flow import services
-from request_flow.domain import acts
 from request_flow.reporting import annual, documents, staff_texts
 
 from .helpers import csv_file, in_process
@@ -56,9 +55,9 @@ def test_outcomes_fees_and_the_whole_report(rf_sqlite, tmp_path):
     fee_case = services.register(ctx, applicant="周某", applicant_type="natural_person", channel="in_person",
                                  on=date(2025, 3, 3), received_on=date(2025, 3, 3))[0].id
     services.fee_notice(ctx, fee_case, "per_volume", 150, date(2025, 3, 5))
-    services.act(ctx, fee_case, lambda v, d, s: acts.fee_paid(v, d), date(2025, 3, 10))
-    services.act(ctx, fee_case, lambda v, d, s: acts.decide(v, d, "disclosed", {"provided": "复印件150页"}), date(2025, 3, 18))
-    services.act(ctx, fee_case, lambda v, d, s: acts.reply(v, d), date(2025, 3, 20))
+    services.paid(ctx, fee_case, date(2025, 3, 10))
+    services.decide(ctx, fee_case, "disclosed", {"provided": "复印件150页"}, on=date(2025, 3, 18))
+    services.reply(ctx, fee_case, date(2025, 3, 20))
 
     doc = annual.build(ctx, 2025)
     t3 = doc["table3"]

@@ -6,15 +6,16 @@ Heavy modules (Rich tables, Alembic) are imported only by the commands that prin
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from .. import services
 from ..domain.errors import BadInput
+from .common import JsonOpt, OnOpt, context, emit, parse_date
+from .deadlines import deadlines_app, worker_command
 from .letters import letters_app
+from .report import import_app, report_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="request-flow：政府信息公开申请办理（《中华人民共和国政府信息公开条例》）")
@@ -25,15 +26,11 @@ app.add_typer(case_app, name="case")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(letters_app, name="letters")
-from .deadlines import deadlines_app, worker_command  # noqa: E402  (the deadline workers)
-
-app.add_typer(deadlines_app, name="deadlines"); app.command("worker")(worker_command)  # noqa: E702
-from .report import import_app, report_app  # noqa: E402, I001  (annual report and history import)
+app.add_typer(deadlines_app, name="deadlines")
+app.command("worker")(worker_command)
 app.add_typer(report_app, name="report")
 app.add_typer(import_app, name="import")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
-OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
 
 
 @app.callback()
@@ -46,21 +43,7 @@ def _settings(
     """These options are taken from anywhere on the line by the entry point; declared here for --help."""
 
 
-def parse_date(value: str | None, what: str = "日期") -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput(f"{what}「{value}」无效：应为实际存在的日期，格式 YYYY-MM-DD") from None
-
-
-def emit(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _ctx() -> services.Context:
-    return services.context()
+_ctx = context
 
 
 def _print_case(ctx: services.Context, row, view, as_json: bool, detail: bool = False, events=None) -> None:
@@ -118,7 +101,7 @@ def demo(
     keep: Annotated[bool, typer.Option("--keep", help="保留演示数据库")] = False,
 ) -> None:
     """演示：在临时 SQLite 数据库上登记并办理一批申请，打印案件清单和期限说明。"""
-    from ..demo import run_demo
+    from .demo import run_demo
 
     run_demo(keep=keep)
 

@@ -29,7 +29,7 @@ def sweep(today: TodayOpt = None, as_json: JsonOpt = False) -> None:
     """检查一遍期限（进程内，无需消息队列）：发出到期提醒（已配置 SMTP 时发送邮件，否则打印），
     对补正期限、缴费期限届满的案件自动终止办理，对征求意见期满未答复的记录逾期未答复。同一天重复运行不会重复提醒。"""
     from .. import deadlines, services
-    from .app import emit, parse_date
+    from .common import emit, parse_date
 
     ctx = services.context()
     day = parse_date(today, "--today")
@@ -82,7 +82,7 @@ def _print_delivery(d: dict[str, Any], printed: dict[int, str]) -> None:
 def send(as_json: JsonOpt = False) -> None:
     """发送提醒队列中尚未发出的邮件（按排队顺序；失败的按退避时间重试）。"""
     from .. import deadlines, services
-    from .app import emit
+    from .common import emit
 
     printed: dict[int, str] = {}
     d = deadlines.flush(services.context(), printer=lambda item: printed.__setitem__(item["reminder"], item["text"]))
@@ -99,7 +99,7 @@ def send(as_json: JsonOpt = False) -> None:
 def digest(today: TodayOpt = None, as_json: JsonOpt = False) -> None:
     """生成每日期限汇总（仅工作日），发给机关邮箱和机构负责人；同一天只生成一次。"""
     from .. import deadlines, services
-    from .app import emit, parse_date
+    from .common import emit, parse_date
 
     ctx = services.context()
     made = deadlines.queue_digest(ctx, parse_date(today, "--today"))
@@ -123,7 +123,7 @@ STATUS_WORDS = {"queued": "排队中", "sending": "发送中", "failing": "发�
 def status(as_json: JsonOpt = False) -> None:
     """提醒邮件的发送状态：排队、已发送、失败重试中（含最近一次错误）。"""
     from .. import deadlines, services
-    from .app import emit
+    from .common import emit
 
     data = deadlines.outbox_status(services.context())
     if as_json:

@@ -19,13 +19,13 @@ FORMATS = ("pdf", "docx", "html")
 
 
 def _ctx():
-    from .app import _ctx as ctx
+    from .common import context
 
-    return ctx()
+    return context()
 
 
 def _emit(data: Any) -> None:
-    from .app import emit
+    from .common import emit
 
     emit(data)
 
@@ -130,7 +130,7 @@ def letters_print(
     """从归档中重新打印文书，与当初出具的文件逐字节相同；或把一段时间内出具的文书批量输出到目录（显示进度）。"""
     from .. import services
     from ..domain.errors import BadInput
-    from .app import parse_date
+    from .common import parse_date
 
     if fmt not in FORMATS:
         raise BadInput(f"--format 应为 {'、'.join(FORMATS)}，不是「{fmt}」")

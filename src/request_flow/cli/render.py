@@ -190,12 +190,9 @@ def case_json(row: CaseFile, view: CaseView, events: list[Event] | None = None, 
 
 
 def _console():
-    import sys
+    from ..console import console
 
-    from rich.console import Console
-
-    # A pipe or a log file gets a wide page rather than columns cut to 80 characters.
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    return console()
 
 
 def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | None = None) -> None:

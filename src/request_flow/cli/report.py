@@ -13,22 +13,16 @@ import typer
 
 from ..domain.errors import BadInput
 from ..reporting import os_reason
+from .common import context, emit
 
 report_app = typer.Typer(no_args_is_help=True, help="政府信息公开工作年度报告")
 import_app = typer.Typer(no_args_is_help=True, help="导入历史记录（CSV）")
-
-def emit(data) -> None:  # as cli.app.emit; not imported from there, which imports this module
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
 
 FORMATS = ("terminal", "json", "xlsx", "docx", "html")
 YearOpt = Annotated[int, typer.Option("--year", help="年度")]
 
 
-def _ctx():
-    from .. import services
-
-    return services.context()
+_ctx = context
 
 
 def _default_name(doc: dict, fmt: str) -> Path:
@@ -188,9 +182,9 @@ def correct(
 ) -> None:
     """作为已锁定年度的更正办理一条命令：request-flow report correct --year 2025 --reason 理由 -- case reply ID --on …"""
     from ..domain.acts import check_text
-    from ..reporting.locks import correcting
-    from .app import app
+    from ..store.locks import correcting
 
+    app = ctx.find_root().command  # the whole command line, without importing the module that builds it
     check_text(reason, "更正理由", required=True)
     inner = [a for a in ctx.args if a != "--"] if ctx.args[:1] == ["--"] else list(ctx.args)
     if not inner:
@@ -198,7 +192,7 @@ def correct(
     if inner[0] == "report" and inner[1:2] == ["correct"]:
         raise BadInput("更正命令不能嵌套")
     with correcting(set(years), reason.strip()) as corr:
-        app(args=inner, prog_name="request-flow", standalone_mode=False)
+        app.main(args=inner, prog_name="request-flow", standalone_mode=False)
     if corr.recorded:
         for r in corr.recorded:
             typer.echo(f"已记录为{r['year']}年度报告的更正：{r['what']}；理由：{reason.strip()}", err=True)

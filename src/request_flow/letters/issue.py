@@ -95,7 +95,7 @@ def render_issue(settings: Any, body: Any, issue: fields.Issue) -> Rendered:
 
 def sample_data(ctx: Any, kind: str, variant: str, form: str = "") -> dict[str, Any]:
     from ..domain.errors import BadInput
-    from ..services import letter_number
+    from .numbering import letter_number
 
     if kind not in fields.LETTER_ORDER:
         raise BadInput(f"文书类型「{kind}」不存在，应为：{'、'.join(fields.LETTER_ORDER)}")

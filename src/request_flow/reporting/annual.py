@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from ..domain import report as R
 from ..domain.errors import BadInput, Refused
+from ..store.locks import appeals_rule, locks_of
 from ..store.models import ReportCorrection, ReportLock
 from . import compute
-from .locks import appeals_rule, locks_of
 
 MIN_YEAR = 2008  # the first year of the 2007 Regulations; the 2019 revision keeps the reports going
 

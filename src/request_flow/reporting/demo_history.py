@@ -67,7 +67,6 @@ def history_csv(folder: Path, year: int, seed: int = 2025) -> tuple[Path, Path]:
 
 def run(ctx: Any, con: Any, folder: Path, year: int) -> Path:
     from .. import services
-    from ..domain import acts
     from . import annual, documents, importer, staff_texts
     from .compute import by_month
     from .terminal import print_report
@@ -85,18 +84,18 @@ def run(ctx: Any, con: Any, folder: Path, year: int) -> Path:
         case_id = services.register(ctx, applicant=name, applicant_type="natural_person", channel="in_person",
                                     on=received, received_on=received)[0].id
         for on, make in steps:
-            if make == "fee":
-                services.fee_notice(ctx, case_id, "per_volume", 180, on)
-            else:
-                services.act(ctx, case_id, make, on)
+            make(case_id, on)
         return case_id
 
     # 180 pages: 31–100 at 10 yuan, 101–180 at 20 yuan: 700 + 1,600 = 2,300 yuan (the fee measures)
-    live("吴某", date(year, 6, 2), [(date(year, 6, 4), "fee"), (date(year, 6, 9), lambda v, d, s: acts.fee_paid(v, d)),
-                                  (date(year, 6, 16), lambda v, d, s: acts.decide(v, d, "disclosed", {"provided": "复印件180页"})),
-                                  (date(year, 6, 18), lambda v, d, s: acts.reply(v, d))])
-    live("郑某", date(year, 3, 3), [(date(year, 4, 14), lambda v, d, s: acts.decide(v, d, "not_exist", {"search": "检索档案"})),
-                                  (date(year, 4, 15), lambda v, d, s: acts.reply(v, d))])  # due 03-31: late
+    live("吴某", date(year, 6, 2), [
+        (date(year, 6, 4), lambda c, on: services.fee_notice(ctx, c, "per_volume", 180, on, "in_person")),
+        (date(year, 6, 9), lambda c, on: services.paid(ctx, c, on)),
+        (date(year, 6, 16), lambda c, on: services.decide(ctx, c, "disclosed", {"provided": "复印件180页"}, on=on)),
+        (date(year, 6, 18), lambda c, on: services.reply(ctx, c, on))])
+    live("郑某", date(year, 3, 3), [  # due 03-31: replied late
+        (date(year, 4, 14), lambda c, on: services.decide(ctx, c, "not_exist", {"search": "检索档案"}, on=on)),
+        (date(year, 4, 15), lambda c, on: services.reply(ctx, c, on))])
     con.print(f"在{year}年办理的两件申请：一件收费（180页，2300元），一件逾期答复")
 
     doc = annual.build(ctx, year)

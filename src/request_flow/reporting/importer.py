@@ -41,8 +41,9 @@ from ..domain import report as R
 from ..domain.case import APPEAL, APPEAL_RESULT, IMPORTED_CONCLUSION, REGISTER, Event, replay
 from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, UNNAMED_APPLICANT, ApplicantType, Channel
 from ..domain.errors import BadInput, Refused
+from ..store import locks
 from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef
-from . import bulk, locks, os_reason
+from . import bulk, os_reason
 
 CASE_REQUIRED = ("ref", "applicant_type", "received_on", "outcome", "concluded_on")
 CASE_OPTIONAL = ("applicant_name", "channel", "content", "body")
@@ -281,7 +282,7 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -
 
 
 def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
-    from ..services import reserve_serials
+    from ..store.counters import reserve_serials
 
     rows, encoding = read_rows(path, CASE_REQUIRED, CASE_OPTIONAL)
     result = ImportResult("cases", rows=len(rows), encoding=encoding)

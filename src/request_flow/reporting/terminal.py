@@ -10,7 +10,7 @@ from ..domain import report as R
 def print_report(doc: dict[str, Any], console=None) -> None:
     from rich.table import Table
 
-    from ..cli.render import _console
+    from ..console import console as _console
 
     con = console or _console()
     con.print(f"[bold]{doc['body']} {doc['year']}年政府信息公开工作年度报告[/bold]")

@@ -9,16 +9,17 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from . import services
-from .config import configure, get_settings
-from .domain.codes import Channel
-from .domain.errors import Refused
+from .. import services
+from ..config import configure, get_settings
+from ..console import console
+from ..domain.codes import Channel
+from ..domain.errors import Refused
 
 
 def run_demo(keep: bool = False) -> Path:
-    from .cli import render
+    from . import render
 
-    con = render._console()
+    con = console()
     folder = Path(tempfile.mkdtemp(prefix="request-flow-demo-"))
     db = folder / "demo.db"
     current = get_settings()
@@ -111,7 +112,7 @@ def run_demo(keep: bool = False) -> Path:
     _demo_deadlines(ctx, con, new, do, ago)
 
     # -- the annual report (issue 5): last year's history imported, table 三 printed, the whole report written --
-    from .reporting import demo_history
+    from ..reporting import demo_history
 
     report_folder = demo_history.run(ctx, con, folder, today.year - 1)
 
@@ -148,9 +149,9 @@ def _demo_deadlines(ctx, con, new, do, ago) -> None:
     printed otherwise) and a case whose correction period ran out, closed by itself."""
     import os
 
-    from . import deadlines
-    from .config import configure, get_settings
-    from .notify.message import LABELS
+    from .. import deadlines
+    from ..config import configure, get_settings
+    from ..notify.message import LABELS
 
     con.print("\n[bold]期限检查（request-flow deadlines sweep）[/bold]")
     services.add_staff(ctx, "演示工作人员", "clerk", "clerk@example.org")
