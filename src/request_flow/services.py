@@ -16,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -31,6 +30,7 @@ from .domain.workdays import WorkCalendar
 from .letters import numbering
 from .letters.numbering import letter_number
 from .store import locks as report_locks
+from .store.conflicts import is_conflict
 from .store.counters import peek_serial, reserve_serial
 from .store.db import session as open_session
 from .store.models import CaseEvent, CaseFile, Letter, Meta, Staff
@@ -209,10 +209,11 @@ def _hold_for_tests() -> None:
         time.sleep(float(hold))
 
 
-def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft: Draft,
+def _append(ctx: Context, uow: UnitOfWork, row: CaseFile, events: list[Event], draft: Draft,
             before: CaseView | None = None) -> CaseView:
     """Write one act: the version-checked case row, the event, its letters (numbered, rendered, archived); then
     commit. All or nothing: a letter that cannot be rendered refuses the act and takes its number back."""
+    s = uow.session
     seq = (events[-1].seq + 1) if events else 1
     kinds = letters_for(ctx, draft, before)
     year = draft.on.year  # the year in a 文号 is the year of the letter's date
@@ -244,8 +245,7 @@ def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft:
     report_locks.on_act(ctx, s.connection(), row, events, new_event, view)  # locked years; appeal and reply caches
     _hold_for_tests()
     if not _write_cache(s, row, view):
-        s.rollback()
-        raise Conflict(CONFLICT_MESSAGE.format(case=row.id))
+        raise uow.conflict()
     conn, now = s.connection(), datetime.now(ZoneInfo("UTC"))
     conn.execute(_INSERT_EVENT, {"case_id": row.id, "seq": seq, "kind": draft.kind, "happened_on": draft.on,
                                  "data": data, "actor": ctx.user, "reason": draft.reason, "recorded_at": now})
@@ -259,8 +259,7 @@ def _append(ctx: Context, s: Session, row: CaseFile, events: list[Event], draft:
         conn.execute(update(_LETTERS).where(_LETTERS.c.number == data["letter"], _LETTERS.c.case_id == row.id)
                      .values(delivered_on=draft.on, delivery_method=data.get("method") or None,
                              delivery_proof=data.get("proof") or None))
-    _commit(s, row.id)
-    _copy_letters(ctx, rendered, draft.on.year)
+    uow.after_commit(lambda: _copy_letters(ctx, rendered, draft.on.year))
     return view
 
 
@@ -302,7 +301,6 @@ def _render_letters(ctx: Context, s: Session, row: CaseFile, events: list[Event]
                                                            next(parties, "") if kind == "override" else ""))
                 for kind, number in letters]
     except LetterError as exc:
-        s.rollback()
         raise Refused(f"{exc}；本次办理未保存任何内容（文号未占用）") from None
 
 
@@ -322,24 +320,48 @@ def _copy_letters(ctx: Context, rendered: list[Any], year: int) -> None:
             materialize(ctx.settings, ctx.body.code, year, r.number, r.files)
 
 
-def _commit(s: Session, case_id: str) -> None:
-    try:
-        s.commit()
-    except (IntegrityError, OperationalError) as exc:
-        s.rollback()
-        if isinstance(exc, OperationalError) and "locked" not in str(exc) and "deadlock" not in str(exc):
-            raise
-        raise Conflict(CONFLICT_MESSAGE.format(case=case_id)) from None
+class UnitOfWork:
+    """One transaction: it begins, commits or rolls back, and tells every lost race (a version moved, SQLite busy
+    or locked, a PostgreSQL lock timeout, serialization failure or deadlock, a unique key taken on a counter or an
+    event) as the one friendly refusal. Work to do only once the transaction is durable (copies of the letters
+    under the data folder) is registered with `after_commit`. The one place where conflicts are translated."""
 
+    def __init__(self, ctx: Context, case_id: str | None = None):
+        self.ctx, self.case_id = ctx, case_id
+        self._after: list[Any] = []
 
-def _guarded(s: Session, case_id: str, fn):
-    try:
-        return fn()
-    except OperationalError as exc:  # SQLite: another writer holds the database past the busy timeout
-        s.rollback()
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise Conflict(CONFLICT_MESSAGE.format(case=case_id)) from None
-        raise
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.ctx.session()
+        return self
+
+    def after_commit(self, fn) -> None:
+        self._after.append(fn)
+
+    def conflict(self) -> Conflict:
+        if self.case_id:
+            return Conflict(CONFLICT_MESSAGE.format(case=self.case_id))
+        return Conflict("其他工作人员正在同时办理（并发修改），本次操作未保存任何内容，请稍后重试")
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        s = self.session
+        try:
+            if exc is None:
+                try:
+                    s.commit()
+                except Exception as error:
+                    s.rollback()
+                    if is_conflict(error):
+                        raise self.conflict() from None
+                    raise
+                for fn in self._after:
+                    fn()
+                return False
+            s.rollback()
+            if isinstance(exc, Exception) and not isinstance(exc, Refused | BadInput) and is_conflict(exc):
+                raise self.conflict() from None
+            return False
+        finally:
+            s.close()
 
 
 # -- acts ------------------------------------------------------------------------------------------------------
@@ -357,7 +379,8 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
                         (address, "通信地址"), (handler, "承办人")):
         acts.check_text(value, what)
     check_printable(ctx, {"申请人姓名或名称": applicant, "申请内容": content})
-    with ctx.session() as s:
+    with UnitOfWork(ctx) as uow:
+        s = uow.session
         _check_actor(ctx, s)
         receipt = received_on is not None and ctx.settings.letters.receipt  # else issued on confirmation
 
@@ -403,21 +426,19 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
                                           "delivered_on": None, "delivery_method": None})
         _store_letters(ctx, conn, rendered)
         report_locks.on_register(ctx, s.connection(), row)  # a receipt dated in a locked year
-        _commit(s, case_id)
-        _copy_letters(ctx, rendered, on.year)
-        return row, view
+        uow.after_commit(lambda: _copy_letters(ctx, rendered, on.year))
+    return row, view
 
 
 def act(ctx: Context, case_id: str, make_draft, on: date | None = None) -> tuple[CaseFile, CaseView]:
     """Run one act: `make_draft(view, on, session)` returns the Draft or raises Refused/BadInput."""
     on = check_act_date(ctx, on or ctx.today())
-    with ctx.session() as s:
-        def run():
-            _check_actor(ctx, s)
-            row, events, view = load(ctx, s, case_id)
-            draft = make_draft(view, on, s)
-            return row, _append(ctx, s, row, events, draft, before=view)
-        return _guarded(s, case_id, run)
+    with UnitOfWork(ctx, case_id) as uow:
+        _check_actor(ctx, uow.session)
+        row, events, view = load(ctx, uow.session, case_id)
+        draft = make_draft(view, on, uow.session)
+        after = _append(ctx, uow, row, events, draft, before=view)
+    return row, after
 
 
 def earlier_applications_this_month(s: Session, row: CaseFile) -> int:
@@ -592,41 +613,37 @@ def amend(ctx: Context, case_id: str, *, reason: str, applicant: str | None = No
     on = check_act_date(ctx, on or ctx.today())
     changes = {"applicant_name": applicant, "phone": phone, "email": email, "address": address, "id_number": id_number}
     check_printable(ctx, {"申请人姓名或名称": applicant})
-    with ctx.session() as s:
-        def run():
-            _check_actor(ctx, s)
-            row, events, view = load(ctx, s, case_id)
-            current = {k: getattr(row, k) for k in changes}
-            draft = acts.amend(view, on, changes, current, reason)
-            seq = events[-1].seq + 1
-            reissued: dict[str, str] = {}
-            new_kinds: dict[str, str] = {}
-            rendered = []
-            if "applicant_name" in draft.data["fields"]:
-                rendered = _reissue(ctx, s, row, events, view, on, str(applicant), reissued, new_kinds)
-            data = {**draft.data, "reissued": reissued, "new_letters": new_kinds}
-            event = Event(seq, draft.kind, on, data, ctx.user, draft.reason)
-            after = replay([*events, event], ctx.cal, ctx.settings.policy())
-            _hold_for_tests()
-            if not _write_cache(s, row, after):
-                s.rollback()
-                raise Conflict(CONFLICT_MESSAGE.format(case=row.id))
-            conn, now = s.connection(), datetime.now(ZoneInfo("UTC"))
-            conn.execute(update(_CASES).where(_CASES.c.id == row.id)
-                         .values({k: changes[k] for k in draft.data["fields"]}))
-            conn.execute(_INSERT_EVENT, {"case_id": row.id, "seq": seq, "kind": draft.kind, "happened_on": on,
-                                         "data": data, "actor": ctx.user, "reason": draft.reason, "recorded_at": now})
-            for number, kind in new_kinds.items():
-                conn.execute(_INSERT_LETTER, {"number": number, "body": ctx.body.code, "case_id": row.id, "kind": kind,
-                                              "issued_on": on, "event_seq": seq, "issued_by": ctx.user,
-                                              "issued_at": now, "delivered_on": None, "delivery_method": None})
-            _store_letters(ctx, conn, rendered)
-            _commit(s, row.id)
-            _copy_letters(ctx, rendered, on.year)
-            for key in draft.data["fields"]:
-                set_committed_value(row, key, changes[key])
-            return row, after
-        return _guarded(s, case_id, run)
+    with UnitOfWork(ctx, case_id) as uow:
+        s = uow.session
+        _check_actor(ctx, s)
+        row, events, view = load(ctx, s, case_id)
+        current = {k: getattr(row, k) for k in changes}
+        draft = acts.amend(view, on, changes, current, reason)
+        seq = events[-1].seq + 1
+        reissued: dict[str, str] = {}
+        new_kinds: dict[str, str] = {}
+        rendered = []
+        if "applicant_name" in draft.data["fields"]:
+            rendered = _reissue(ctx, s, row, events, view, on, str(applicant), reissued, new_kinds)
+        data = {**draft.data, "reissued": reissued, "new_letters": new_kinds}
+        event = Event(seq, draft.kind, on, data, ctx.user, draft.reason)
+        after = replay([*events, event], ctx.cal, ctx.settings.policy())
+        _hold_for_tests()
+        if not _write_cache(s, row, after):
+            raise uow.conflict()
+        conn, now = s.connection(), datetime.now(ZoneInfo("UTC"))
+        conn.execute(update(_CASES).where(_CASES.c.id == row.id).values({k: changes[k] for k in draft.data["fields"]}))
+        conn.execute(_INSERT_EVENT, {"case_id": row.id, "seq": seq, "kind": draft.kind, "happened_on": on,
+                                     "data": data, "actor": ctx.user, "reason": draft.reason, "recorded_at": now})
+        for number, kind in new_kinds.items():
+            conn.execute(_INSERT_LETTER, {"number": number, "body": ctx.body.code, "case_id": row.id, "kind": kind,
+                                          "issued_on": on, "event_seq": seq, "issued_by": ctx.user,
+                                          "issued_at": now, "delivered_on": None, "delivery_method": None})
+        _store_letters(ctx, conn, rendered)
+        uow.after_commit(lambda: _copy_letters(ctx, rendered, on.year))
+    for key in draft.data["fields"]:
+        set_committed_value(row, key, changes[key])
+    return row, after
 
 
 def _reissue(ctx: Context, s: Session, row: CaseFile, events: list[Event], view: CaseView, on: date, name: str,
@@ -653,7 +670,6 @@ def _reissue(ctx: Context, s: Session, row: CaseFile, events: list[Event], view:
             try:
                 out.append(render_issue(ctx.settings, ctx.body, Issue(kind, new, on, applicant, events[: i + 1], before, after)))
             except LetterError as exc:
-                s.rollback()
                 raise Refused(f"{exc}；本次办理未保存任何内容（文号未占用）") from None
             reissued[number] = new
             new_kinds[new] = kind
@@ -663,14 +679,13 @@ def _reissue(ctx: Context, s: Session, row: CaseFile, events: list[Event], view:
 def automatic_act(ctx: Context, case_id: str, make_draft) -> tuple[Draft, CaseView] | None:
     """An act the deadline sweep takes by itself: `make_draft(view)` returns the Draft the replayed case calls
     for, or None (nothing to do; an earlier sweep or staff acted already). Through the same path as staff acts."""
-    with ctx.session() as s:
-        def run():
-            row, events, view = load(ctx, s, case_id)
-            draft = make_draft(view)
-            if draft is None:
-                return None
-            return draft, _append(ctx, s, row, events, draft, before=view)
-        return _guarded(s, case_id, run)
+    with UnitOfWork(ctx, case_id) as uow:
+        row, events, view = load(ctx, uow.session, case_id)
+        draft = make_draft(view)
+        if draft is None:
+            return None
+        after = _append(ctx, uow, row, events, draft, before=view)
+    return draft, after
 
 
 def record_missed(ctx: Context, case_id: str, today: date) -> tuple[Draft, CaseView] | None:

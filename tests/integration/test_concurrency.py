@@ -37,3 +37,19 @@ def test_registrations_at_once_get_distinct_numbers(rf):
     assert all(code == 0 for code, _, _ in outs), outs
     ids = sorted(rf.json("case", "list"), key=lambda x: x["id"])
     assert [x["id"] for x in ids] == [f"EXAMPLE-2025-{n:04d}" for n in range(1, 5)]
+
+
+def test_two_replies_at_once_one_wins_the_other_is_told(rf):
+    # the reply writes a reply cache row keyed by the case as well as the event: whichever write loses the race
+    # (the version check, a unique key, a lock), the loser gets the one friendly line and nothing is written
+    c = rf.json("case", "new", "--applicant", "张某某", "--type", "natural_person", "--channel", "in_person",
+                "--received", "2025-01-24")["id"]
+    rf.ok("case", "decide", c, "--outcome", "not_exist", "--search", "检索档案", "--on", "2025-02-10")
+    procs = [rf.popen("case", "reply", c, "--on", "2025-02-11", "--as", who, env=HOLD) for who in ("甲", "乙")]
+    results = [(p.wait(60), p.stderr.read()) for p in procs]
+    assert sorted(code for code, _ in results) == [0, 1], results
+    loser = next(err for code, err in results if code == 1)
+    assert "刚刚被其他工作人员办理" in loser and "Traceback" not in loser and len(loser.strip().splitlines()) == 1
+    shown = rf.json("case", "show", c)
+    assert [e["kind"] for e in shown["events"]].count("reply") == 1
+    assert [x["kind"] for x in shown["letters"]].count("reply") == 1

@@ -101,27 +101,6 @@ class Writer:
                 self.set_aside.append(sql)
 
 
-def is_conflict(exc: BaseException) -> bool:
-    """A write that lost to another writer (a duplicate key, a lock, a deadlock), as SQLAlchemy or the drivers
-    themselves raise it (the bulk writers use the drivers directly)."""
-    import sqlite3
-
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    if isinstance(exc, IntegrityError | OperationalError) and exc.orig is not None:
-        exc = exc.orig  # what the driver raised
-    if isinstance(exc, sqlite3.IntegrityError):
-        return True
-    if isinstance(exc, sqlite3.OperationalError):
-        return "locked" in str(exc)
-    try:
-        import psycopg2
-        from psycopg2.extensions import TransactionRollbackError
-    except ImportError:  # pragma: no cover - PostgreSQL support not installed
-        return False
-    return isinstance(exc, psycopg2.IntegrityError | TransactionRollbackError)
-
-
 def _sqlite_insert(dialect, b: Rows) -> str:
     literals = [str(literal(v).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
                 for v in b.fixed.values()]

@@ -42,6 +42,7 @@ from ..domain.case import APPEAL, APPEAL_RESULT, IMPORTED_CONCLUSION, REGISTER, 
 from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS, OUTCOMES, UNNAMED_APPLICANT, ApplicantType, Channel
 from ..domain.errors import BadInput, Refused
 from ..store import locks
+from ..store.conflicts import is_conflict
 from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef
 from . import bulk, os_reason
 
@@ -315,7 +316,7 @@ def import_cases(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
             s.commit()
         except Exception as exc:
             s.rollback()
-            if not bulk.is_conflict(exc):
+            if not is_conflict(exc):
                 raise
             raise Refused("导入时有其他工作人员同时导入或办理了相关案件，未导入任何记录，请重新导入") from None
         finally:
@@ -614,7 +615,7 @@ def import_appeals(ctx: Any, path: Path, progress: bool = True) -> ImportResult:
             s.commit()
         except (IntegrityError, OperationalError) as exc:
             s.rollback()
-            if isinstance(exc, OperationalError) and "locked" not in str(exc) and "deadlock" not in str(exc):
+            if not is_conflict(exc):
                 raise
             raise Refused("导入时有其他工作人员同时办理了相关案件，未导入任何记录，请重新导入") from None
         finally:
