@@ -23,7 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
 
 REMEDY_WORDS = {
     "none": "none",
@@ -140,12 +139,12 @@ def states() -> str:
 
 
 BLOCKS: dict[str, tuple[str, Callable[[], str]]] = {
-    "outcomes": ("outcomes.md", outcomes),
-    "withheld-codes": ("outcomes.md", withheld_codes),
-    "letters": ("letters.md", letters),
-    "report-rows": ("report.md", report_rows),
-    "report-columns": ("report.md", report_columns),
-    "states": ("procedure.md", states),
+    "outcomes": ("docs/outcomes.md", outcomes),
+    "withheld-codes": ("docs/outcomes.md", withheld_codes),
+    "letters": ("docs/letters.md", letters),
+    "report-rows": ("docs/report.md", report_rows),
+    "report-columns": ("docs/report.md", report_columns),
+    "states": ("docs/procedure.md", states),
 }
 
 
@@ -154,11 +153,11 @@ def block_re(name: str) -> re.Pattern[str]:
                       rf"(<!-- END GENERATED {re.escape(name)} -->)", re.S)
 
 
-def render(docs: Path = DOCS) -> dict[Path, str]:
+def render(root: Path = ROOT) -> dict[Path, str]:
     """Every docs/ file that holds a generated block, with its blocks as the code gives them now."""
     out: dict[Path, str] = {}
     for name, (file, make) in BLOCKS.items():
-        path = docs / file
+        path = root / file
         text = out.get(path) or path.read_text(encoding="utf-8")
         pattern = block_re(name)
         if not pattern.search(text):
