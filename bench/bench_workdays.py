@@ -78,12 +78,12 @@ def main() -> int:
     for d, n, a, b in diffs[:10]:
         print(f"  {d} +{n}: ours {a} ({a:%a}), holidays {b} ({b:%a})")
 
-    # the worked examples of spec/calendar.md
+    # the worked examples of docs/clocks.md
     examples = [(date(2025, 1, 24), 7, date(2025, 2, 10)), (date(2025, 1, 24), 20, date(2025, 2, 27)),
                 (date(2025, 1, 24), 40, date(2025, 3, 27)), (date(2026, 2, 13), 7, date(2026, 3, 2)),
                 (date(2026, 2, 13), 20, date(2026, 3, 19)), (date(2026, 2, 13), 40, date(2026, 4, 17))]
     bad = [(d, n, want, cal.add_workdays(d, n)) for d, n, want in examples if cal.add_workdays(d, n) != want]
-    print(f"worked examples of spec/calendar.md: {len(examples) - len(bad)}/{len(examples)} right"
+    print(f"worked examples of docs/clocks.md: {len(examples) - len(bad)}/{len(examples)} right"
           + "".join(f"; {d} +{n}: want {w}, got {g}" for d, n, w, g in bad))
 
     # day-by-day cross-check of is_workday over the whole span the queries touch

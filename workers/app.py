@@ -1,6 +1,6 @@
 """The Celery application, configured from the project's settings (REQUEST_FLOW_BROKER_URL, [reminders]).
 
-Measured before this was built (design.md): on Redis, a countdown longer than the visibility timeout runs a
+Measured before this was built (docs/decisions.md, "Celery"): on Redis, a countdown longer than the visibility timeout runs a
 task again and again, and a killed worker's message waits for the visibility timeout. So: acks_late with
 reject-on-worker-lost (a task in a killed process is redelivered, never dropped), prefetch 1 (a dead worker
 holds back at most one message), no long ETAs (the only countdowns are none: retries wait in the database,

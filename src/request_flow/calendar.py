@@ -175,7 +175,7 @@ def fingerprint(dirs: Iterable[Path]) -> str:
 
 
 class WorkCalendar(_WorkCalendar):
-    """The public calendar API (interfaces.md, "The Python API")."""
+    """The public calendar API (docs/clocks.md, "The Python API")."""
 
     @classmethod
     def default(cls) -> _WorkCalendar:

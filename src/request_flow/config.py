@@ -59,7 +59,7 @@ class BodyProfile(BaseModel):
     code: str = Field(pattern=r"^[A-Za-z0-9_]{1,16}$")
     name: str
     short_name: str  # the 文号 prefix, e.g. 示县政办
-    review_body: str = ""  # 行政复议机关 (domain.md §6)
+    review_body: str = ""  # 行政复议机关 (docs/letters.md, "Remedies")
     court: str = ""
     contact: str = ""
     phone: str = ""
@@ -88,7 +88,7 @@ _FONT_NAME = r"^[^'\"{};\\<>]{1,80}$"
 
 
 class LetterSettings(BaseModel):
-    """How letters are issued and printed (letters.md). Fonts are families as fontconfig names them (fc-list);
+    """How letters are issued and printed (docs/letters.md). Fonts are families as fontconfig names them (fc-list);
     the first installed family that has a character prints it, so the defaults end with fonts that cover
     every hanzi (Noto CJK; HanaMin for Extension B and beyond) and emoji."""
 
@@ -105,7 +105,7 @@ class LetterSettings(BaseModel):
     docx_body_font: str = Field("仿宋_GB2312", pattern=_FONT_NAME)
     receipt: bool = True  # 登记回执 on registration (or on confirmation of receipt)
     consultation_notice: bool = True  # tell the applicant that a consultation pauses the clock (Art. 33 ¶3)
-    closure: bool = True  # 终止办理告知书 for no_correction and fee_unpaid (optional, letters.md)
+    closure: bool = True  # 终止办理告知书 for no_correction and fee_unpaid (optional, docs/letters.md)
     # 文号 serials run per body, year and letter type; `shared_series` makes all types of a body share one series
     shared_series: bool = False
     archive_dir: Path | None = None  # default: <data folder>/letters

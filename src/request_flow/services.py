@@ -443,7 +443,7 @@ def act(ctx: Context, case_id: str, make_draft, on: date | None = None) -> tuple
 
 def earlier_applications_this_month(s: Session, row: CaseFile) -> int:
     """The applicant's applications received earlier in the same calendar month, charged or not (按件计收,
-    domain.md §4): ordered by date of receipt, then registration number. Matched by name (and ID number where one
+    docs/procedure.md, "Fees"): ordered by date of receipt, then registration number. Matched by name (and ID number where one
     is recorded); an applicant without a recorded name is never matched; voided registrations count nowhere."""
     if row.received_on is None or not (row.applicant_name or "").strip() or row.applicant_name == UNNAMED_APPLICANT:
         return 0
@@ -609,7 +609,7 @@ def amend(ctx: Context, case_id: str, *, reason: str, applicant: str | None = No
           email: str | None = None, address: str | None = None, id_number: str | None = None, on: date | None = None):
     """Correct a slip in the registration data. Letters already issued that print the corrected data (the
     applicant's name) are re-issued under new 文号, dated today; the old ones stay, marked superseded; no period
-    restarts (interfaces.md, `case amend`)."""
+    restarts (docs/procedure.md, "Amendment")."""
     on = check_act_date(ctx, on or ctx.today())
     changes = {"applicant_name": applicant, "phone": phone, "email": email, "address": address, "id_number": id_number}
     check_printable(ctx, {"申请人姓名或名称": applicant})

@@ -1,6 +1,6 @@
-"""Working days (calendar.md): the official schedules 2024–2026, the counting rule, missing years, override files.
+"""Working days (docs/clocks.md): the official schedules 2024–2026, the counting rule, missing years, override files.
 
-Every expected date below was counted by hand on the schedules in calendar.md's table; the comment next to
+Every expected date below was counted by hand on the official schedules (docs/clocks.md's table); the comment next to
 each case lists the counted days ("(n)" = the n-th working day after the start). The code's output was never
 used as an oracle.
 """
@@ -23,9 +23,9 @@ def D(s: str) -> date:
     return date.fromisoformat(s)
 
 
-# -- the table of calendar.md, typed in by hand -----------------------------------------------------------------
+# -- the official schedules (docs/clocks.md), typed in by hand --------------------------------------------------------------
 
-# "off" ranges (weekend days inside them included), per calendar.md
+# "off" ranges (weekend days inside them included), per docs/clocks.md
 OFF_RANGES = [
     ("2024-01-01", "2024-01-01"), ("2024-02-10", "2024-02-17"), ("2024-04-04", "2024-04-06"),
     ("2024-05-01", "2024-05-05"), ("2024-06-10", "2024-06-10"), ("2024-09-15", "2024-09-17"),
@@ -89,7 +89,7 @@ def test_every_day_2024_to_2026_matches_the_table(cal):
 
 
 def test_new_years_eve_2024_was_a_working_day(cal):
-    # calendar.md: 除夕 Feb 9 2024 (a Friday) was a working day
+    # docs/clocks.md: 除夕 Feb 9 2024 (a Friday) was a working day
     assert cal.is_workday(date(2024, 2, 9))
     assert not cal.is_workday(date(2024, 2, 12))
 
@@ -102,7 +102,7 @@ def test_working_days_per_year(cal, year, count):
     assert cal.workdays_between(date(year - 1, 12, 31), date(year, 12, 31)) == count
 
 
-# -- worked examples (calendar.md) -----------------------------------------------------------------------------
+# -- worked examples (docs/clocks.md) --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
     ("received", "seventh", "twentieth", "fortieth"),
@@ -203,7 +203,7 @@ def test_exceptions_between_names_skipped_holidays_and_makeup_days(cal):
     assert skipped == [date(2025, 1, d) for d in (28, 29, 30, 31)] + [date(2025, 2, 3), date(2025, 2, 4)]
 
 
-# -- receipt on a non-working day (domain.md §1) ------------------------------------------------------------------
+# -- receipt on a non-working day (docs/clocks.md) ----------------------------------------------------------------
 
 def _register(received: str) -> list[Event]:
     return [Event(1, "register", D(received),

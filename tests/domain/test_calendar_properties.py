@@ -1,8 +1,8 @@
-"""Properties of working-day arithmetic, and agreement with the `holidays` package (a cross-check, calendar.md).
+"""Properties of working-day arithmetic, and agreement with the `holidays` package (a cross-check, docs/clocks.md).
 
 `holidays.China` (0.109) carries the statutory holidays *and* the make-up weekend working days for published
 years: `weekend_workdays` lists them and `is_working_day` / `get_nth_working_day` take them into account.
-It is only a cross-check: for an unpublished year it silently returns no make-up days (calendar.md).
+It is only a cross-check: for an unpublished year it silently returns no make-up days (docs/clocks.md).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_backwards_inverts_forwards_on_a_working_day(cal, d, n):
 def test_holidays_package_knows_the_makeup_days():
     listed = {d for d in CHINA.weekend_workdays if 2024 <= d.year <= 2026}
     assert date(2025, 1, 26) in listed and date(2026, 2, 28) in listed and date(2024, 10, 12) in listed
-    assert len(listed) == 8 + 5 + 6  # calendar.md: 2024: 8, 2025: 5, 2026: 6
+    assert len(listed) == 8 + 5 + 6  # docs/clocks.md: 2024: 8, 2025: 5, 2026: 6
 
 
 def test_every_day_agrees_with_the_holidays_package(cal):

@@ -1,6 +1,6 @@
-"""The reply clock's four behaviours and the other statutory clocks (domain.md §2), through `replay`.
+"""The reply clock's four behaviours and the other statutory clocks (docs/clocks.md), through `replay`.
 
-Every expected date was counted by hand on calendar.md's schedule; "(n)" marks the n-th counted working day.
+Every expected date was counted by hand on the official schedule (docs/clocks.md); "(n)" marks the n-th counted working day.
 Most cases start from an application received in person on Mon 2025-03-03, whose plain deadlines are:
   correction notice: Mar 4 5 6 7 (4) 10 11 12 (7)                           → Wed 2025-03-12
   reply:             … 13 14 (9) 17–21 (14) 24–28 (19) Mon Mar 31 (20)       → Mon 2025-03-31
@@ -326,7 +326,7 @@ def test_on_the_spot_reply(cal, policy):
     assert view.state == CONCLUDED and view.concluded_on == D(MAR3) and view.replied_on_time
 
 
-# -- provisional deadlines (calendar.md) -----------------------------------------------------------------------
+# -- provisional deadlines (docs/clocks.md) --------------------------------------------------------------------
 
 def test_deadline_reaching_2027_is_provisional_not_refused(cal, policy):
     # Tue 2026-12-15: notice Dec 16 17 18 (3) 21 22 23 24 (7) → Thu 2026-12-24, fully known;
@@ -353,7 +353,7 @@ def test_correction_period_reaching_2027_is_provisional(cal, policy):
 
 def test_a_date_fixed_under_art35_is_not_provisional(cal, policy):
     # the office fixed Fri 2027-01-29 itself: nothing about it is computed from 2027's unknown schedule, and it
-    # will not be "recomputed when the schedule arrives", so it must not be shown as provisional (calendar.md)
+    # will not be "recomputed when the schedule arrives", so it must not be shown as provisional (docs/clocks.md)
     view = run(cal, policy, "2026-11-02", ("set_deadline", "2026-11-20", {"due": "2027-01-29"}))
     assert view.due("reply_due") == D("2027-01-29")
     assert view.provisional == []

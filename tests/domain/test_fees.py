@@ -1,4 +1,4 @@
-"""Information-processing fees (domain.md §4): progressive on the excess, per item (per month) or per page."""
+"""Information-processing fees (docs/procedure.md, "Fees"): progressive on the excess, per item (per month) or per page."""
 
 from __future__ import annotations
 

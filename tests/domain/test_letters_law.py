@@ -1,4 +1,4 @@
-"""What the law puts in letters (domain.md §6, outcomes.md, letters.md): remedy forms, citations, dates.
+"""What the law puts in letters (docs/letters.md, docs/outcomes.md): remedy forms, citations, dates.
 
 Expected values are typed from the spec's tables, not taken from the code."""
 
@@ -9,7 +9,7 @@ from datetime import date
 from request_flow.domain import letters as law
 from request_flow.domain.codes import OUTCOMES
 
-# domain.md §6: refusals (and partial, practice) go to review first; Art. 38 and Art. 39 ¶2 replies carry none;
+# docs/letters.md, "Remedies": refusals (and partial, practice) go to review first; Art. 38 and Art. 39 ¶2 replies carry none;
 # every other reply, already_public and withheld.administrative_query included, the ordinary form.
 REMEDY = {
     "disclosed": "ordinary", "already_public": "ordinary", "partial": "review_first",
@@ -50,7 +50,7 @@ def test_remedy_form_of_every_reply():
 
 
 def test_remedy_form_of_notices():
-    # correction notices carry none (domain.md §6); procedural notices none; binding decisions the ordinary form
+    # correction notices carry none (docs/letters.md); procedural notices none; binding decisions the ordinary form
     assert [law.remedy_form(k) for k in ("receipt", "correction", "reasons", "extension", "consultation",
                                          "consultation_notice")] == ["none"] * 6
     assert [law.remedy_form(k) for k in ("override", "fee", "closure")] == ["ordinary"] * 3

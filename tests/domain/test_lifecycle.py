@@ -1,4 +1,4 @@
-"""The procedure as states (domain.md §3) and the statutory guards on each act (acts.py)."""
+"""The procedure as states (docs/procedure.md) and the statutory guards on each act (acts.py)."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def test_forbidden_pairs_are_not_empty():
     assert len(FORBIDDEN) > 100
 
 
-# domain.md §3, read off the diagram (independently of the code's table)
+# the procedure as the statute sets it out, read off the diagram (independently of the code's table)
 SPEC_EDGES = [
     ("confirm_receipt", REGISTERED, IN_PROGRESS),
     ("request_correction", IN_PROGRESS, AWAITING_CORRECTION),
@@ -168,7 +168,7 @@ def test_extension_needs_the_office_head(v):
 @pytest.mark.parametrize(("outcome", "facts", "option"), [
     ("disclosed", {}, "--provided"),
     ("not_exist", {"search": "  "}, "--search"),
-    ("not_responsible", {"responsible_body": "市住建局"}, "--reason"),  # CHANGES 2026-11-30: the reason, always
+    ("not_responsible", {"responsible_body": "市住建局"}, "--reason"),  # issue 9 (docs/outcomes.md): the reason, always
     ("duplicate", {}, "--earlier-reply"),
     ("withheld.administrative_query", {"reason": "不动产登记"}, "--where"),
 ])
@@ -197,7 +197,7 @@ def test_unclear_after_correction_needs_a_correction(v):
 
 
 def test_disclosure_over_a_third_party_objection(v):
-    # Art. 32 as written (CHANGES 2026-11-30): an objection binds the information concerning the third party
+    # Art. 32 as written (docs/procedure.md, "Decision"): an objection binds the information concerning the third party
     view = v(("consult", "2025-03-10", {"party": "某公司", "kind": "third_party", "letter": "征1"}),
              ("opinion", "2025-03-14", {"party": "某公司", "result": "object", "reason": "商业秘密"}))
     assert view.state == IN_PROGRESS and view.third_party_objected

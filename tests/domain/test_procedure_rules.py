@@ -1,7 +1,7 @@
-"""The procedure as the statute words it (issue 9, CHANGES 2026-11-30): receipt on a non-working day, no cure for
+"""The procedure as the statute words it (issue 9, docs/decisions.md): receipt on a non-working day, no cure for
 an overdue case, Art. 35 in order, Art. 32 findings, periods from delivery, reopening, voiding, withheld parts.
 
-Every expected date is counted by hand in the comment beside it, on the 2025 schedule (calendar.md: 清明 Fri
+Every expected date is counted by hand in the comment beside it, on the 2025 schedule (docs/clocks.md: 清明 Fri
 Apr 4 off; 劳动节 May 1–5 off with Sun Apr 27 a make-up working day).
 """
 
@@ -48,7 +48,7 @@ def add(view_events, draft, seq=None):
     return [*view_events, Event(seq or len(view_events) + 1, draft.kind, draft.on, data, "测试员", draft.reason)]
 
 
-# -- receipt on a non-working day (domain.md §1) ---------------------------------------------------------------------
+# -- receipt on a non-working day (docs/clocks.md) -------------------------------------------------------------------
 
 def test_saturday_receipt_is_counted_from_the_actual_day_by_default(v):
     # received Sat 2025-03-01, strict: notice due 7th working day after it: Mar 3,4,5,6,7,10,11 → 03-11;
@@ -189,7 +189,7 @@ def test_no_explanation_period_without_a_known_delivery_decides_nothing(v):
         acts.decide(view, D("2025-04-30"), "excessive", {"reason": "未说明"})
 
 
-# -- periods from delivery, and reopening (domain.md §2–3) ---------------------------------------------------------------
+# -- periods from delivery, and reopening (docs/clocks.md, docs/procedure.md) ------------------------------------------------------------
 
 def test_a_period_from_an_unrecorded_posted_notice_never_closes(v):
     view = v(("request_correction", "2025-03-05", {"items": "写明文号", "period": 15, "delivery": "post", "letter": "补1"}))
@@ -347,5 +347,5 @@ def test_the_fee_refusal_reads_right(v):
     with pytest.raises(Refused) as exc:
         acts.fee_notice(v(), D("2025-03-05"), "per_item", 1, 3, "in_person")
     assert "按件计收未超出免费范围" in str(exc.value) and "按按" not in str(exc.value)
-    # the 11th application of the month is item 11: 100 yuan (domain.md §4)
+    # the 11th application of the month is item 11: 100 yuan (docs/procedure.md, "Fees")
     assert acts.fee_notice(v(), D("2025-03-05"), "per_item", 1, 10, "in_person").data["amount"] == 100

@@ -204,7 +204,7 @@ NEW_ACTS_BAD = [  # issue 9's options and acts: (arguments, a word the message m
 
 @pytest.mark.parametrize(("args", "word", "code"), NEW_ACTS_BAD, ids=[" ".join(a[1:3]) + f"-{i}" for i, (a, _, _) in enumerate(NEW_ACTS_BAD)])
 def test_new_acts_refuse_bad_input_and_change_nothing(rf_sqlite, case_id, args, word, code):
-    # the case: received Fri 2025-01-24, reply due Thu 2025-02-27 (calendar.md's worked example)
+    # the case: received Fri 2025-01-24, reply due Thu 2025-02-27 (docs/clocks.md's worked example)
     rf = rf_sqlite
     before = snapshot(rf, case_id)
     line = rf.refused(*[a.replace("{c}", case_id) for a in args], code=code)

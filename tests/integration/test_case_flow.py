@@ -1,6 +1,6 @@
 """The installed command, on SQLite and on PostgreSQL, through the procedure.
 
-Every expected date is counted by hand from the State Council schedules (calendar.md), with the count in a
+Every expected date is counted by hand from the State Council schedules (docs/clocks.md), with the count in a
 comment; none is copied from the program's output.
 """
 
@@ -34,7 +34,7 @@ def test_worked_examples_of_the_calendar(rf_exe):
 
 
 def test_receipt_on_a_saturday_is_counted_from_the_actual_day(rf):
-    # domain.md §1 (CHANGES 2026-11-30): Sat 2025-03-01, strict by default: the 7th working day after it is
+    # docs/clocks.md, "Receipt on a non-working day": Sat 2025-03-01, strict by default: the 7th working day after it is
     # Mar 11 (3,4,5,6,7,10,11), the 20th Mar 28 (3–7, 10–14, 17–21, 24–28)
     c = new_case(rf, "2025-03-01")
     assert c["received_on"] == "2025-03-01" and c["counting"] == "strict"
@@ -144,7 +144,7 @@ def test_appeal_against_failure_to_reply_on_an_open_case(rf):
 
 
 def test_fee_per_item_counts_the_month(rf):
-    # domain.md §4: per item, each application is one 件, numbered among the applicant's applications received in
+    # docs/procedure.md, "Fees": per item, each application is one 件, numbered among the applicant's applications received in
     # the calendar month; items 11-30 cost 100 yuan, 31-40 200. 35 applications, Mar 3-7 (7 a day):
     ids = [new_case(rf, f"2025-03-0{3 + i // 7}")["id"] for i in range(35)]
     fees = {}
@@ -196,7 +196,7 @@ def test_extension_rules(rf):
     msg = rf.refused("case", "extend", cid, "--days", "11", "--approver", "王主任", "--on", "2025-02-21")
     assert "20" in msg and "第三十三条第二款" in msg
     r = rf.json("case", "extend", cid, "--days", "10", "--approver", "王主任", "--on", "2025-02-21")
-    assert r["deadlines"]["reply_due"] == "2025-03-27"  # the full 40th working day (calendar.md)
+    assert r["deadlines"]["reply_due"] == "2025-03-27"  # the full 40th working day (docs/clocks.md)
     assert len(events(rf, cid)) == before + 2
 
 
@@ -254,5 +254,5 @@ def test_lifecycle_diagram(rf):
     steps = rf.json("lifecycle")
     assert {"trigger": "extend", "label": "延长答复期限", "from": ["in_progress", "consulting", "awaiting_fee",
             "awaiting_reasons"], "to": "=", "article": "第三十三条第二款", "condition": None} in steps
-    assert rf.json("calendar", "add-workdays", "2026-02-13", "7")["date"] == "2026-03-02"  # calendar.md example
+    assert rf.json("calendar", "add-workdays", "2026-02-13", "7")["date"] == "2026-03-02"  # docs/clocks.md example
     assert rf.json("init")["example_body"] is True

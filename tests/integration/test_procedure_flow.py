@@ -14,7 +14,7 @@ from .test_case_flow import new_case
 
 
 def test_per_item_fees_count_every_application_of_the_month(rf):
-    # domain.md §4: the 11th application of a month is item 11, whether or not a fee was charged on 1-10
+    # docs/procedure.md, "Fees": the 11th application of a month is item 11, whether or not a fee was charged on 1-10
     ids = [new_case(rf, f"2025-03-{3 + i // 5:02d}")["id"] for i in range(11)]  # 11 applications, Mar 3-5
     assert "第四十二条" in rf.refused("case", "fee-notice", ids[9], "--method", "per_item", "--quantity", "1",
                                   "--on", "2025-03-06")  # the 10th: free

@@ -1,4 +1,4 @@
-"""Bad input for letters (letters.md "Safety", the issue's "Bad input"): a body's broken template, a misspelt
+"""Bad input for letters (docs/letters.md "Safety", the issue's "Bad input"): a body's broken template, a misspelt
 field, a template that reaches for Python internals, a seal that is not an image, a missing font, a character
 no font has. Each refuses with one Chinese line (exit 1) and writes nothing: no event, no letter, no number."""
 

@@ -1,6 +1,6 @@
 """Every letter of the set, rendered from the shipped templates with the sample case (received Monday
 2025-03-03, 张某某, the example body), read back from its PDF (pdftotext, pdfinfo, pdftoppm) and its DOCX
-(python-docx), and checked for the elements of letters.md: title, 文号, addressee, recital with the statutory
+(python-docx), and checked for the elements of docs/letters.md: title, 文号, addressee, recital with the statutory
 date of receipt, legal basis at article and item, remedies in the right form, the date written 2025年3月7日.
 
 One command renders them all (`letters preview --all`, both cores); the expectations are typed from the spec."""
@@ -36,7 +36,7 @@ LETTERS = {
     ("reopen", "no_correction"): ("恢复办理告知书", "恢", "张某某", "2025年4月14日", None, "none"),
     ("reopen", "fee_unpaid"): ("恢复办理告知书", "恢", "张某某", "2025年4月14日", None, "none"),
 }
-REPLIES = {  # outcomes.md: letter and citation; domain.md §6: remedy
+REPLIES = {  # typed by hand from the Regulations (docs/outcomes.md is generated from the code; this is not): letter, citation, remedy
     "disclosed": ("予以公开告知书", "第三十六条第（二）项", "ordinary"),
     "already_public": ("已主动公开告知书", "第三十六条第（一）项", "ordinary"),
     "partial": ("部分公开告知书", "第三十七条", "review_first"),
@@ -115,10 +115,10 @@ def test_statutory_dates_in_the_letters(rendered):
     ext = flat(pdf_text(rendered / "extension-art33.pdf"))
     assert "不能在2025年3月31日前作出答复" in ext and "延长15个工作日" in ext and "将在2025年4月22日前作出答复" in ext
     assert "确定答复期限为2025年5月30日" in flat(pdf_text(rendered / "extension-art35.pdf"))
-    # periods that run from the addressee's receipt are printed as periods (letters.md)
+    # periods that run from the addressee's receipt are printed as periods (docs/letters.md)
     assert "自收到本告知书之日起15个工作日内作出补正" in flat(pdf_text(rendered / "correction.pdf"))
     fee = flat(pdf_text(rendered / "fee.pdf"))
-    # 250 pages: 70 × 10 + 100 × 20 + 50 × 40 = 4,700 yuan (domain.md §4)
+    # 250 pages: 70 × 10 + 100 × 20 + 50 × 40 = 4,700 yuan (docs/procedure.md, "Fees")
     assert "应缴纳信息处理费4700元" in fee and "自收到本通知书之日起20个工作日内缴纳" in fee
 
 
@@ -164,7 +164,7 @@ def _form(kind, variant, form):
 
 
 def test_replies_as_the_law_words_them(rendered):
-    """Issue 9, typed from outcomes.md and the Regulations."""
+    """Issue 9, typed by hand from the Regulations (not from docs/outcomes.md, which is generated from the code)."""
     text = {stem(k, v): flat(pdf_text(rendered / f"{stem(k, v)}.pdf")) for k, v in LETTERS}
     # unclear after correction: the information cannot be provided (无法提供), never 不予处理
     unclear = text["reply-unclear_after_correction"]

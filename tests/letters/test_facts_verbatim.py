@@ -148,7 +148,7 @@ def draw_case(data, kind: str, variant: str, form: str, applicant_type: str, cha
 
 def expected(kind: str, variant: str, form: str, case: Case, iss: fields.Issue) -> tuple[set[str], set[str], set[date]]:
     """What the letter must print (labels of entered texts), must not print, and the dates it prints: typed from
-    letters.md and the issue, not from the templates."""
+    docs/letters.md and the issue, not from the templates."""
     events = case.events
     ev = {e.kind: e for e in events}  # the last event of each kind
     third_party = kind in ("consultation", "override")
@@ -253,7 +253,7 @@ def test_every_fact_printed_is_the_fact_recorded(kind, variant, form, data, appl
 @FEW
 @given(received=st.dates(date(2025, 1, 1), date(2025, 12, 10)), shifted=st.booleans())
 def test_the_receipt_prints_the_rule_that_gives_its_date(received, shifted):
-    """domain.md §1, CHANGES.md 2026-11-30: counted plainly from the actual day of receipt (the N-th working day
+    """docs/clocks.md, "Receipt on a non-working day": counted plainly from the actual day of receipt (the N-th working day
     after it), or, where a body's rule shifts a non-working day's receipt, from the next working day; the receipt
     says which, and the date it prints is the one its rule gives on a plain count."""
     text = flat(receipt_text(received, shifted))
@@ -291,7 +291,7 @@ def receipt_text(received: date, shifted: bool) -> str:
 
 
 def test_a_saturday_receipt_under_each_rule():
-    # received Saturday 2025-03-01 (domain.md §1): plainly, reply due 2025-03-28; shifted to Monday 03-03, 03-31
+    # received Saturday 2025-03-01 (docs/clocks.md): plainly, reply due 2025-03-28; shifted to Monday 03-03, 03-31
     strict = flat(receipt_text(date(2025, 3, 1), shifted=False))
     assert "即2025年3月28日" in strict or "即不晚于2025年3月28日" in strict
     assert "2025年3月31日" not in strict

@@ -96,7 +96,7 @@ def test_consultation_and_fee_letters(rf_sqlite):
 
 
 def test_case_show_does_not_load_the_letter_machinery(rf_sqlite):
-    """interfaces.md / CHANGES.md: `case show ID --json` imports no Jinja2, WeasyPrint, python-docx (nor fontTools,
+    """bench/README.md (`bench_cli_latency`): `case show ID --json` imports no Jinja2, WeasyPrint, python-docx (nor fontTools,
     Pillow), even on a case with letters."""
     import subprocess
     import sys

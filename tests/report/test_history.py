@@ -1,5 +1,5 @@
 """Three years of one town's applications, imported and live, with appeals across years and a second body
-kept apart. Every expected table is counted by hand from the histories below (annual-report.md's rules);
+kept apart. Every expected table is counted by hand from the histories below (docs/report.md's rules);
 none is copied from the program's output.
 
 TOWN's applications (ref: type, received → outcome, concluded):

@@ -72,7 +72,7 @@ def test_locked_year(rf_sqlite, tmp_path):
 
 def test_a_reopened_case_counts_its_eventual_outcome_as_a_correction(rf_sqlite):
     # a case closed in 2024 as no_correction (a published year) and reopened in 2025 by the office head: the
-    # reopen is recorded as a correction of 2024 by itself, with the reopen's reason (interfaces.md, case reopen)
+    # reopen is recorded as a correction of 2024 by itself, with the reopen's reason (docs/procedure.md, "Reopening")
     rf = rf_sqlite
     c = rf.json("case", "new", "--applicant", "张某", "--type", "natural_person", "--channel", "in_person",
                 "--received", "2024-11-04")["id"]

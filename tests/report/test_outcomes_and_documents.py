@@ -1,4 +1,4 @@
-"""Every outcome code reaches its row (outcomes.md), the fees collected reach section 六, and the whole report
+"""Every outcome code reaches its row (docs/outcomes.md), the fees collected reach section 六, and the whole report
 comes out as DOCX, XLSX and HTML in the official layout with the staff's texts and a chart."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ OUTCOME_CODES = ["disclosed", "already_public", "partial", "withheld.state_secre
                  "not_responsible", "needs_creation", "unclear_after_correction", "petition_complaint", "duplicate",
                  "publication", "excessive", "confirm_or_reissue", "no_correction", "fee_unpaid", "withdrawn", "other"]
 
-# outcomes.md's report-row column, by hand; the live fee case below adds one more `disclosed`
+# docs/outcomes.md's report-row column, by hand; the live fee case below adds one more `disclosed`
 EXPECTED_ROWS = {
     "disclosed": 2 + 1, "partial": 1, "withheld.state_secret": 1, "withheld.prohibited_by_law": 1,
     "withheld.three_security_one_stability": 1, "withheld.third_party_rights": 1, "withheld.internal_affairs": 1,

@@ -392,7 +392,7 @@ def case_extend(
 @case_app.command("decide")
 def case_decide(
     case_id: str,
-    outcome: Annotated[str, typer.Option("--outcome", help="处理结果代码（见 docs/decisions.md 的处理结果表）")],
+    outcome: Annotated[str, typer.Option("--outcome", help="处理结果代码，如 disclosed、partial、not_exist（写错时会列出全部代码；各代码的含义见 docs/outcomes.md）")],
     reason: Annotated[str | None, typer.Option("--reason", help="理由（withheld.* 为主要理由）")] = None,
     provided: Annotated[str | None, typer.Option("--provided", help="提供的信息、形式和方式")] = None,
     where: Annotated[str | None, typer.Option("--where", help="获取途径")] = None,

@@ -1,4 +1,4 @@
-"""Entry point: settings options anywhere on the line, exit statuses of interfaces.md, one Chinese line on error.
+"""Entry point: settings options anywhere on the line, exit statuses of docs/contract.md, one Chinese line on error.
 
 0 done; 1 refused (a statutory rule, the case's state, a concurrent change); 2 bad usage or malformed input.
 """

@@ -1,4 +1,4 @@
-"""How cases look: the JSON of interfaces.md, and Chinese text for people (Rich, imported only when printing)."""
+"""How cases look: the JSON of docs/contract.md, and Chinese text for people (Rich, imported only when printing)."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def row_json(row: CaseFile) -> dict[str, Any]:
 
 
 def case_json(row: CaseFile, view: CaseView, events: list[Event] | None = None, letters: Any = None) -> dict[str, Any]:
-    """A case as it stands, replayed on the calendar in force (interfaces.md, "A case in JSON")."""
+    """A case as it stands, replayed on the calendar in force (docs/contract.md, "A case in JSON")."""
     data: dict[str, Any] = {
         "id": row.id,
         "body": row.body,

@@ -81,7 +81,7 @@ def _write_text(path: Path, text: str) -> None:
 
 @report_app.command("check")
 def check(
-    file: Annotated[str, typer.Argument(help="JSON 格式的年度报表（annual-report.md 的格式）")],
+    file: Annotated[str, typer.Argument(help="JSON 格式的年度报表（report annual --format json 输出的格式）")],
     previous: Annotated[str | None, typer.Option("--previous", help="上年报表（核对上年结转）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
 ) -> None:

@@ -80,7 +80,7 @@ def _chronology(view: CaseView, on: date) -> None:
 
 
 def _delivery(method: str | None, default: str) -> str:
-    """How a notice with a period running from its receipt is sent (interfaces.md, `--delivery`)."""
+    """How a notice with a period running from its receipt is sent (docs/clocks.md, "Periods that run from a notice's delivery")."""
     return parse_choice(method or default, {m: DELIVERY_LABELS[m] for m in DELIVERY_METHODS}, "送达方式")
 
 
@@ -213,7 +213,7 @@ def opinion(view: CaseView, on: date, result: str, reason: str | None, party: st
 def fee_notice(view: CaseView, on: date, method: str, quantity: int, earlier_items_this_month: int = 0,
                delivery: str | None = None, default_delivery: str = "post") -> Draft:
     """`earlier_items_this_month`: per item, the applicant's earlier applications received in the same calendar
-    month, charged or not (domain.md §4); `quantity`: the 件 this notice covers (normally 1), or the pages."""
+    month, charged or not (docs/procedure.md, "Fees"); `quantity`: the 件 this notice covers (normally 1), or the pages."""
     _state(view, "fee_notice")
     _chronology(view, on)
     parse_choice(method, FEE_METHODS, "计费方式")
@@ -319,7 +319,7 @@ class WithheldPart:
 
 
 def parse_withheld(value: str) -> WithheldPart:
-    """`PART:CODE:REASON` (interfaces.md): split at the first two colons; REASON may hold more."""
+    """`PART:CODE:REASON` (docs/contract.md, "The facts of a decision"): split at the first two colons; REASON may hold more."""
     check_text(value, "不予公开的部分")
     pieces = value.split(":", 2)
     if len(pieces) != 3 or not all(p.strip() for p in pieces):
@@ -490,7 +490,7 @@ ABANDONED = {"no_correction": "逾期不补正", "fee_unpaid": "逾期未缴费"
 def reopen(view: CaseView, on: date, reason: str, approver: str, approver_is_head: bool,
            delivery: str | None = None, default_delivery: str = "post") -> Draft:
     """A case closed as abandoned returns to where it was; the lapsed period (the one its notice gave) runs again
-    in full from the reopen notice's receipt (domain.md §3)."""
+    in full from the reopen notice's receipt (docs/procedure.md, "Reopening")."""
     check_text(reason, "恢复办理的理由", required=True)
     if view.state not in CONCLUDED_STATES or view.outcome not in ABANDONED:
         raise Refused("只有以逾期不补正（no_correction）或逾期未缴费（fee_unpaid）终止办理的案件才能恢复办理")

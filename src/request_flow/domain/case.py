@@ -29,7 +29,7 @@ from .workdays import WorkCalendar
 
 # Event kinds that are not lifecycle triggers.
 REGISTER, DELIVER, APPEAL, APPEAL_RESULT = "register", "deliver", "appeal", "appeal_result"
-# The conclusion of a case brought in by `import cases` (interfaces.md, "Importing history"): the outcome and
+# The conclusion of a case brought in by `import cases` (docs/contract.md, "Importing history"): the outcome and
 # the date as the body recorded them before it used this engine; no letter, no clock.
 IMPORTED_CONCLUSION = "imported_conclusion"
 # The sweep's record that the reply deadline passed with no reply (docs/decisions.md, "No cure").
@@ -37,7 +37,7 @@ DEADLINE_MISSED = "deadline_missed"
 # Corrections of the registration data (`case amend`): no period restarts.
 AMEND = "amend"
 # Records that are ordered against their own facts (a letter's issue day, the receipt), not against the case's
-# other acts, and that never move the case's last-act date (interfaces.md, `case delivered`).
+# other acts, and that never move the case's last-act date (docs/procedure.md, "The date order").
 OUT_OF_ORDER = frozenset({DELIVER, APPEAL, APPEAL_RESULT, DEADLINE_MISSED})
 # States in which the reply clock runs.
 REPLY_CLOCK_STATES = (IN_PROGRESS, CONSULTING, AWAITING_FEE, AWAITING_REASONS, DECIDED)
@@ -159,7 +159,7 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
 
     def receipt_of(letter: str | None, issued_on: date, method: str | None) -> tuple[date, bool]:
         """The day a notice reached its addressee, and whether it is known: recorded, or deemed by the rule of
-        its delivery method (domain.md §2). Unknown: the issue day, and nothing may be closed on it."""
+        its delivery method (docs/clocks.md). Unknown: the issue day, and nothing may be closed on it."""
         if letter and letter in delivered:
             return delivered[letter], True
         days = policy.deemed_days(method)
@@ -220,7 +220,7 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         return clocks.count(cal, "reply_due", clock.start, clock.start_label, clocks.REPLY_DAYS, pauses, clock.extension)
 
     def note_missed(on: date) -> None:
-        """A reply deadline that passed before `on` with no reply stays in the record (no cure, decisions.md)."""
+        """A reply deadline that passed before `on` with no reply stays in the record (no cure, docs/decisions.md)."""
         if adapter.state not in REPLY_CLOCK_STATES:
             return
         rd = reply_deadline()
@@ -371,7 +371,7 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
     view.missed = sorted(d for d in view.missed if not (view.concluded_on and view.reply_letter and view.concluded_on <= d))
     for d in view.missed:
         view.late.append(f"答复期限{d.isoformat()}届满时未答复")
-    # The deadlines that are running in this state (interfaces.md, "A case in JSON").
+    # The deadlines that are running in this state (docs/contract.md, "A case in JSON").
     s = view.state
     if s in REPLY_CLOCK_STATES:
         rd = reply_deadline()

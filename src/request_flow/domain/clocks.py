@@ -1,4 +1,4 @@
-"""Statutory clocks (domain.md §2): a deadline is counted, never typed in, and can explain itself.
+"""Statutory clocks (docs/clocks.md): a deadline is counted, never typed in, and can explain itself.
 
 The reply clock's four behaviours:
   restart (Art. 30)      a corrected application starts a fresh 20 working days from the day it arrives;
@@ -22,19 +22,19 @@ PAYMENT_DAYS = 20  # the fee measures
 MAX_EXTENSION_DAYS = 20  # Art. 33 ¶2, in total
 
 
-# How a notice whose period runs from its receipt is sent (interfaces.md, `--delivery`), and the shipped rules
+# How a notice whose period runs from its receipt is sent (docs/clocks.md, "Periods that run from a notice's delivery"), and the shipped rules
 # that deem its day of receipt: calendar days after issue, or None (no rule: the day must be recorded).
 DELIVERY_METHODS = ("in_person", "post", "electronic")
 SHIPPED_DEEMED_DELIVERY: tuple[tuple[str, int | None], ...] = (("in_person", 0), ("electronic", 0), ("post", None))
 
-# The counting rule for a receipt on a non-working day (domain.md §1), recorded on each case when registered.
+# The counting rule for a receipt on a non-working day (docs/clocks.md, "Receipt on a non-working day"), recorded on each case when registered.
 STRICT = "strict"  # the N-th working day after the actual day of receipt (the default: the earlier date)
 SHIFTED = "shifted"  # as if received on the next working day (a body's option)
 
 
 @dataclass(frozen=True)
 class Policy:
-    """The practice choices of domain.md, each configurable per installation (docs/decisions.md)."""
+    """The practice choices of docs/procedure.md and docs/clocks.md, each configurable per installation (docs/decisions.md)."""
 
     correction_period: int = 15  # working days the applicant gets to correct (practice: 10 or 15)
     reasons_period: int = 15  # working days for the Art. 35 explanation (practice)

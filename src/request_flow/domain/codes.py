@@ -62,10 +62,10 @@ CHANNEL_LABELS = {
 }
 
 # The name an imported case carries when the body's history did not record the applicant: never a person, so
-# never matched with another case (fees count one applicant's applications, domain.md §4).
+# never matched with another case (fees count one applicant's applications, docs/procedure.md, "Fees").
 UNNAMED_APPLICANT = "（导入的历史记录，未载申请人）"
 
-# Facts a decision may carry (interfaces.md); the key is the CLI option without dashes.
+# Facts a decision may carry (docs/contract.md, "The facts of a decision"); the key is the CLI option without dashes.
 FACT_LABELS = {
     "reason": "理由",
     "provided": "提供的信息及方式",
@@ -88,7 +88,7 @@ class OutcomeDef:
     by_staff: bool = True  # False: reached by a closing act, not by `case decide`
 
 
-# outcomes.md, in the order of the report rows.
+# docs/outcomes.md (generated from this table), in the order of the report rows.
 OUTCOMES: dict[str, OutcomeDef] = {
     o.code: o
     for o in (
@@ -139,7 +139,7 @@ OUTCOMES: dict[str, OutcomeDef] = {
     )
 }
 
-# Outcomes that refuse disclosure: review before court (行政复议法 Art. 23), domain.md §6.
+# Outcomes that refuse disclosure: review before court (行政复议法 Art. 23), docs/letters.md, "Remedies".
 REFUSAL_OUTCOMES = frozenset(c for c in OUTCOMES if c.startswith("withheld.") and c != "withheld.administrative_query")
 DISCLOSING_OUTCOMES = frozenset({"disclosed", "partial"})
 
@@ -150,7 +150,7 @@ APPEAL_KINDS = {
 }
 APPEAL_RESULTS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果"}
 
-# Letters the law ties to an act (letters.md): kind -> (title, default type code in the 文号).
+# Letters the law ties to an act (docs/letters.md): kind -> (title, default type code in the 文号).
 LETTER_KINDS = {
     "correction": ("补正告知书", "补"),
     "reasons": ("说明理由告知书", "说"),
@@ -160,11 +160,11 @@ LETTER_KINDS = {
     "fee": ("收费通知书", "费"),
     "reply": ("政府信息公开申请答复书", "复"),
     "closure": ("终止办理告知书", "终"),
-    # added with the letters (letters.md): the receipt on registration, the applicant's notice that a
+    # added with the letters (docs/letters.md): the receipt on registration, the applicant's notice that a
     # consultation is under way (Art. 33 ¶3, practice)
     "receipt": ("政府信息公开申请登记回执", "收"),
     "consultation_notice": ("征求意见告知书", "征告"),
-    # a case closed as abandoned, reopened by the office head (domain.md §3)
+    # a case closed as abandoned, reopened by the office head (docs/procedure.md, "Reopening")
     "reopen": ("恢复办理告知书", "恢"),
 }
 
@@ -172,11 +172,11 @@ CONSULT_KINDS = {"third_party": "第三方（第三十二条）", "co_producer":
 OPINION_RESULTS = {"agree": "同意公开", "object": "不同意公开", "none": "逾期未答复"}
 FEE_METHODS = {"per_item": "按件计收", "per_volume": "按量计收"}
 
-# How a letter reached its addressee (`case delivered --method`, `--delivery` of notices; interfaces.md).
+# How a letter reached its addressee (`case delivered --method`, `--delivery` of notices; docs/contract.md).
 DELIVERY_LABELS = {"in_person": "直接送达", "post": "邮寄送达", "electronic": "电子送达", "other": "其他方式送达"}
 
 # The grounds a withheld part may have (`case decide --withheld PART:CODE:REASON`): a withholding ground, or a
-# part that does not exist or would have to be made (interfaces.md).
+# part that does not exist or would have to be made (docs/outcomes.md, "Withheld parts").
 WITHHELD_PART_CODES = tuple(c for c in OUTCOMES if c.startswith("withheld.")) + ("not_exist", "needs_creation")
 
 # How the channel is named in letters (issue 9): the applicant's words for how they applied, not the internal

@@ -1,4 +1,4 @@
-"""The two ways an act can fail, matching the exit statuses of interfaces.md."""
+"""The two ways an act can fail, matching the exit statuses of docs/contract.md."""
 
 
 class Refused(Exception):

@@ -1,7 +1,7 @@
 """What the law puts in a letter: its legal basis, the remedy clause and its form, the way dates are written.
 
 Pure rules (no I/O, nothing of the project outside domain/); the letters package fills the templates with them.
-Sources: outcomes.md (citations), domain.md §6 (remedies), letters.md (elements, dates).
+Described in docs/letters.md (elements, dates, remedies) and docs/outcomes.md (citations).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ FEE_MEASURES = "《政府信息公开信息处理费管理办法》"
 REVIEW_LAW = "《中华人民共和国行政复议法》"
 LITIGATION_LAW = "《中华人民共和国行政诉讼法》"
 
-# Remedy forms (domain.md §6).
+# Remedy forms (docs/letters.md, "Remedies").
 NO_REMEDY = "none"  # correction notices, Art. 38 and Art. 39 ¶2 replies, procedural notices
 ORDINARY = "ordinary"  # review within 60 days or a lawsuit within 6 months
 REVIEW_FIRST = "review_first"  # refusals to disclose: review before court (行政复议法 Art. 23), no direct lawsuit
@@ -27,10 +27,10 @@ LAWSUIT_MONTHS = 6  # 行政诉讼法 Art. 46
 # Outcomes whose reply carries no remedy clause (practice, from the Supreme People's Court's 2011 provisions on
 # OGI cases, Art. 2): Art. 39 ¶2 (where to obtain a publication) and Art. 38 (information to be created).
 NO_REMEDY_OUTCOMES = frozenset({"publication", "needs_creation"})
-# Partial disclosure: the withheld part is treated as a refusal (practice, domain.md §6).
+# Partial disclosure: the withheld part is treated as a refusal (practice, docs/letters.md, "Remedies").
 REVIEW_FIRST_OUTCOMES = REFUSAL_OUTCOMES | {"partial"}
 
-# The legal basis of the letters other than replies (outcomes.md, last paragraph).
+# The legal basis of the letters other than replies (docs/letters.md, "The set").
 LETTER_ARTICLES = {
     "receipt": "第二十九条、第三十一条",
     "correction": "第三十条",
@@ -50,7 +50,7 @@ ORDINARY_REMEDY_LETTERS = frozenset({"override", "fee", "closure"})
 
 
 def cn_date(d: date) -> str:
-    """Dates in letters: 2025年3月7日 (no leading zeros, letters.md)."""
+    """Dates in letters: 2025年3月7日 (no leading zeros, docs/letters.md)."""
     return f"{d.year}年{d.month}月{d.day}日"
 
 
@@ -70,7 +70,7 @@ def according_to(*parts: str) -> str:
 
 
 def outcome_articles(outcome: str, third_party_consulted: bool = False) -> str:
-    """The articles an outcome's reply cites (outcomes.md); 第三十二条 joins 第十五条 where the third party was consulted."""
+    """The articles an outcome's reply cites (docs/outcomes.md); 第三十二条 joins 第十五条 where the third party was consulted."""
     articles = OUTCOMES[outcome].citation
     if outcome == "withheld.third_party_rights" and third_party_consulted:
         articles += "、第三十二条"
@@ -93,7 +93,7 @@ def letter_basis(kind: str, variant: str = "") -> str:
 
 
 def remedy_form(kind: str, outcome: str | None = None) -> str:
-    """Which remedy clause a letter carries (domain.md §6)."""
+    """Which remedy clause a letter carries (docs/letters.md, "Remedies")."""
     if kind == "reply":
         if outcome is None or outcome in NO_REMEDY_OUTCOMES:
             return NO_REMEDY
@@ -117,7 +117,7 @@ def closing(kind: str) -> str:
 
 
 def remedy_form_with_grounds(kind: str, outcome: str | None, grounds: tuple[str, ...] | list[str]) -> str:
-    """`remedy_form`, given the grounds of the withheld parts too (CHANGES.md 2026-11-30: review first whenever
+    """`remedy_form`, given the grounds of the withheld parts too (docs/outcomes.md: review first whenever
     any ground is a `withheld.*` one): a partial disclosure whose withheld parts only do not exist or would have
     to be created refuses nothing, and gets the ordinary form."""
     form = remedy_form(kind, outcome)

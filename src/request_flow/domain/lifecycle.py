@@ -1,4 +1,4 @@
-"""The procedure as a state machine (domain.md §3), declared as a table a lawyer can read.
+"""The procedure as a state machine (docs/procedure.md), declared as a table a lawyer can read.
 
 One module-level `transitions.Machine` with no models serves every case: a case's state is replayed from its
 events through a tiny adapter, so loading a case never builds a machine (measured: about 200 µs and 20 KB a
@@ -37,7 +37,7 @@ STATE_LABELS = {
 STATES = tuple(STATE_LABELS)
 OPEN_STATES = (REGISTERED, IN_PROGRESS, AWAITING_CORRECTION, CONSULTING, AWAITING_FEE, AWAITING_REASONS, DECIDED)
 CONCLUDED_STATES = (CONCLUDED, CLOSED)
-# Before any decision: a registration entered in error may still be voided (interfaces.md, `case void`).
+# Before any decision: a registration entered in error may still be voided (docs/procedure.md, "Void").
 UNDECIDED_STATES = (REGISTERED, IN_PROGRESS, AWAITING_CORRECTION, CONSULTING, AWAITING_FEE, AWAITING_REASONS)
 
 
@@ -79,7 +79,7 @@ LIFECYCLE: tuple[Step, ...] = (
     Step("withdraw", OPEN_STATES, CONCLUDED, "", "申请人撤回申请"),
     Step("lapse_correction", (AWAITING_CORRECTION,), CONCLUDED, "第三十条", "逾期未补正，视为放弃申请"),
     Step("lapse_fee", (AWAITING_FEE,), CONCLUDED, FEE_MEASURES, "逾期未缴费，视为放弃申请"),
-    # A case closed as abandoned returns to where it was (domain.md §3): the office head reopens it.
+    # A case closed as abandoned returns to where it was (docs/procedure.md, "Reopening"): the office head reopens it.
     Step("reopen", (CONCLUDED,), AWAITING_CORRECTION, "第三十条", "恢复办理（逾期不补正的终止有误或有正当理由）",
          condition="lapsed_correction"),
     Step("reopen", (CONCLUDED,), AWAITING_FEE, FEE_MEASURES, "恢复办理（逾期未缴费的终止有误或有正当理由）",

@@ -15,7 +15,7 @@ from .errors import BadInput
 
 # -- table 三 --------------------------------------------------------------------------------------------------
 
-COLUMNS: dict[str, str] = {  # annual-report.md, "Table 三: columns"
+COLUMNS: dict[str, str] = {  # docs/report.md, "Table 三"
     "natural_person": "自然人",
     "commercial": "商业企业",
     "research": "科研机构",
@@ -79,7 +79,7 @@ def row_label(row: str) -> str:
 
 
 def row_of(outcome: str | None) -> str | None:
-    """The report row of an outcome code (outcomes.md); None for an unknown code."""
+    """The report row of an outcome code (docs/outcomes.md); None for an unknown code."""
     o = OUTCOMES.get(outcome or "")
     return o.report_row if o else None
 
@@ -93,7 +93,7 @@ def outcomes_of_row(row: str) -> list[str]:
 APPEAL_COLUMNS: dict[str, str] = {**APPEAL_RESULTS, "pending": "尚未审结", "total": "总计"}
 APPEAL_ROWS: dict[str, str] = dict(APPEAL_KINDS)
 
-# How table 四 picks its appeals (annual-report.md: "filed in Y (configurable)").
+# How table 四 picks its appeals (docs/report.md, "Table 四": `[report] appeals_counted_by`).
 APPEALS_FILED = "filed"        # appeals filed in Y; the result if decided by 31 December, else pending
 APPEALS_ACTIVITY = "activity"  # appeals decided in Y by result, plus those filed by 31 December still pending then
 
@@ -136,7 +136,7 @@ def case_cells(f: CaseFacts, first_year: int, last_year: int) -> set[Cell]:
     """The cells of table 三 that one application counts in, for the years first_year..last_year."""
     cells: set[Cell] = set()
     r = f.received_on
-    if r is None:  # no date of receipt: counts nowhere (annual-report.md)
+    if r is None:  # no date of receipt: counts nowhere (docs/report.md)
         return cells
     c = f.concluded_on
     col = f.applicant_type
@@ -206,7 +206,7 @@ def _diff(actual: int, expected: int) -> str:
 
 def check_tables(table3: dict[str, dict[str, int]], table4: dict[str, dict[str, int]],
                  previous_carried_out: dict[str, int] | None = None, previous_label: str = "上年报表") -> list[Check]:
-    """Checks 1–5 of annual-report.md on a table, whoever made it. Each failure names the cell and by how much."""
+    """Checks 1–5 of docs/report.md on a table, whoever made it. Each failure names the cell and by how much."""
     checks: list[Check] = []
 
     problems = []
@@ -270,7 +270,7 @@ def _count(value: Any, where: str) -> int:
 
 
 def parse_report(doc: Any) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-    """The tables of a report in the JSON shape of annual-report.md; BadInput naming the first thing missing."""
+    """The tables of a report in the JSON shape of docs/report.md; BadInput naming the first thing missing."""
     if not isinstance(doc, dict):
         raise BadInput("报表 JSON 的顶层应为对象，含 table3 和 table4")
     t3, t4 = doc.get("table3"), doc.get("table4")

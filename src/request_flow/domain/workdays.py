@@ -1,6 +1,6 @@
 """Working days (工作日): Monday–Friday, less the State Council's holidays, plus its make-up weekend days (调休).
 
-Counting convention (calendar.md): a period of N working days "from" a day ends on the N-th working day
+Counting convention (docs/clocks.md, "Counting"): a period of N working days "from" a day ends on the N-th working day
 *after* that day; the day itself is not counted (民事诉讼法 Art. 85 by analogy; the fee measures: "次日起").
 
 The calendar is built once into a day index, so that every question is a couple of list look-ups:
@@ -193,7 +193,7 @@ def add_calendar_period(cal: WorkCalendar, start: date, *, days: int = 0, months
     """A calendar-day or calendar-month period (the 60-day review, the 6-month lawsuit window).
 
     Ends `days` days or `months` months after start; one that ends on a non-working day moves to the next
-    working day (calendar.md).
+    working day (docs/clocks.md, "Calendar-day periods").
     """
     end = start + timedelta(days=days)
     if months:

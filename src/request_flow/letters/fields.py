@@ -234,7 +234,7 @@ def _withheld(decision: dict[str, Any]) -> list[dict[str, str]]:
 # -- each letter's own fields ------------------------------------------------------------------------------------
 
 def _receipt(issue: Issue, act: Event, before: CaseView | None, after: CaseView, variant: str) -> dict[str, Any]:
-    """How the reply period was counted (CHANGES.md 2026-11-30): plainly from the day of receipt ("strict"), or,
+    """How the reply period was counted (docs/clocks.md, "Receipt on a non-working day"): plainly from the day of receipt ("strict"), or,
     where a body's rule says so, from the next working day when it arrived on a non-working day ("shifted")."""
     received, start = after.received_on, after.clock_start
     shifted_start = bool(received and start and start != received)

@@ -1,7 +1,7 @@
 """Which installed font files stand behind the configured font families, and which characters they can show.
 
 A character no configured font has would print as a blank box (or be taken from whatever font fontconfig finds):
-it is refused before the letter is issued, naming the character (letters.md, "Safety"). Families are resolved
+it is refused before the letter is issued, naming the character (docs/letters.md, "Safety"). Families are resolved
 with `fc-list` (what WeasyPrint's fontconfig sees); each file's character map is read once with fontTools and
 kept in a small cache file keyed by the font file's path, size and modification time.
 """

@@ -1,5 +1,5 @@
 """Rendering a filled template: HTML (the template's output), PDF (WeasyPrint, A4, the GB/T 9704-like layout of
-letters.md) and DOCX (python-docx, the same blocks and the same page for Word and WPS).
+docs/letters.md) and DOCX (python-docx, the same blocks and the same page for Word and WPS).
 
 The DOCX is built from the HTML the template produced: one template per letter serves all three formats, and
 python-docx writes every string as text (no template is run inside the document, so an applicant's `<` or `&`

@@ -2,7 +2,7 @@
 
 What a reminder says: the case number, what is due and under which article, the date, the working days left
 (or overdue), the case's state, and the command that acts on it. The applicant appears as the first character
-of the name and 某 at most (domain.md §7): never an ID number, a phone number, an address or the request text.
+of the name and 某 at most (docs/decisions.md, "Applicant data"): never an ID number, a phone number, an address or the request text.
 """
 
 from __future__ import annotations

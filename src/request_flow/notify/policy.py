@@ -14,11 +14,11 @@ from datetime import date
 
 from ..domain.workdays import WorkCalendar
 
-# The running deadlines reminded before they fall due (interfaces.md, "A case in JSON").
+# The running deadlines reminded before they fall due (docs/contract.md, "A case in JSON").
 REMINDED = ("correction_notice_due", "reply_due", "correction_due", "opinion_due", "payment_due", "reasons_due")
 # Once passed: the reply is overdue (the case is late) and an Art. 35 explanation window needs a decision.
 # A passed correction period, payment period or consultation window is acted on instead (the sweep closes the
-# case or records the silence); a passed correction-notice day only makes a later notice "late" (decisions.md).
+# case or records the silence); a passed correction-notice day only makes a later notice "late" (docs/decisions.md).
 OVERDUE_REMINDED = ("reply_due", "reasons_due")
 # The deadlines whose passing the sweep acts on by itself, and the states they run in.
 LAPSE_STATES = ("awaiting_correction", "awaiting_fee", "consulting")

@@ -1,5 +1,5 @@
 """One year's report for one body: the tables, the checks, the fees, the lock and its corrections, as the JSON
-of annual-report.md (plus keys of our own). The same records give the same JSON whenever it is run: nothing
+of docs/report.md (plus keys of our own). The same records give the same JSON whenever it is run: nothing
 in it depends on the time of the run."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Tables 三 and 四 from the records, by aggregate queries (GROUP BY) on the cached columns: no case is loaded
-into Python. The counting rules are those of annual-report.md; `domain/report.py` says what each cell means.
+into Python. The counting rules are those of docs/report.md; `domain/report.py` says what each cell means.
 
 The four queries of table 三, for body B and year Y (Y0 = 1 January, Y1 = 31 December):
 

@@ -1,4 +1,4 @@
-"""History import (interfaces.md, "Importing history"): `import cases FILE.csv` and `import appeals FILE.csv`.
+"""History import (docs/contract.md, "Importing history"): `import cases FILE.csv` and `import appeals FILE.csv`.
 
 All or nothing: every row is checked before anything is written; a file with any bad row prints each one with
 its line number and changes nothing. The same file imported twice creates nothing new: a case is known by
@@ -262,7 +262,7 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -
     received, received_iso = day(cells["received_on"], "收到申请之日")
     outcome = cells["outcome"] or None
     if outcome is not None and outcome not in OUTCOMES:
-        raise RowError(f"处理结果代码「{outcome}」不存在（见 outcomes.md）")
+        raise RowError(f"处理结果代码「{outcome}」不存在，应为：{'、'.join(OUTCOMES)}")
     concluded, concluded_iso = day(cells["concluded_on"], "办结日期") if cells["concluded_on"] else (None, "")
     if (outcome is None) != (concluded is None):
         raise RowError("处理结果（outcome）和办结日期（concluded_on）应同时填写（已办结）或同时留空（未办结）")

@@ -150,7 +150,7 @@ def on_act(ctx: Any, conn: Connection, row: Any, events: list[Event], new_event:
                                                 all_cells(after, new_appeals, first, last, rule)))
         if new_event.kind == "reopen" and CORRECTION.get() is None:
             # a reopened case counts its eventual outcome: in a locked year the change is recorded as a correction
-            # by itself, with the office head's reason (interfaces.md, `case reopen`)
+            # by itself, with the office head's reason (docs/procedure.md, "Reopening")
             with correcting(set(range(1900, 3000)), f"恢复办理：{new_event.reason}"):
                 check()
         else:

@@ -115,7 +115,7 @@ def upgrade() -> None:
 
 
 def _append_only(table: str) -> None:
-    """Nothing is deleted or rewritten in the record: a mistake is corrected by a new event (domain.md §3)."""
+    """Nothing is deleted or rewritten in the record: a mistake is corrected by a new event (docs/procedure.md)."""
     if op.get_bind().dialect.name == "sqlite":
         for what in ("UPDATE", "DELETE"):
             op.execute(f"CREATE TRIGGER {table}_no_{what.lower()} BEFORE {what} ON {table} "

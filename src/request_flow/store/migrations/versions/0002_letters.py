@@ -45,7 +45,7 @@ def upgrade() -> None:
 
 
 def _append_only(table: str) -> None:
-    """What was sent is kept as sent (letters.md, "The archive")."""
+    """What was sent is kept as sent (docs/letters.md, "The archive")."""
     if op.get_bind().dialect.name == "sqlite":
         for what in ("UPDATE", "DELETE"):
             op.execute(f"CREATE TRIGGER {table}_no_{what.lower()} BEFORE {what} ON {table} "
