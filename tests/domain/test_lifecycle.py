@@ -336,3 +336,11 @@ def test_art35_deadline_fixed_with_the_explanation_must_be_later(v):
     with pytest.raises(Refused, match="第三十五条"):
         acts.reasons_received(view, D("2025-03-14"), D("2025-03-20"))
     assert acts.reasons_received(view, D("2025-03-14"), D("2025-06-30")).data["set_due"] == "2025-06-30"
+
+
+def test_every_event_kind_has_its_replay_handler():
+    from request_flow.domain.case import HANDLERS
+    from request_flow.domain.lifecycle import EVENT_KINDS
+
+    assert set(HANDLERS) == set(EVENT_KINDS)
+    assert {s.trigger for s in LIFECYCLE} - {"deliver_reply"} <= set(EVENT_KINDS)

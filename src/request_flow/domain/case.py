@@ -6,6 +6,7 @@ against the replayed case before it is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from .lifecycle import (
     CONCLUDED,
     CONSULTING,
     DECIDED,
+    EVENT_KINDS,
     IN_PROGRESS,
     OPEN_STATES,
     REGISTERED,
@@ -151,39 +153,97 @@ def _d(value: Any) -> date | None:
 
 def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
     """Derive state and deadlines from the events. The first event is the registration."""
-    cal = cal.with_assumption(policy.allow_provisional)
-    delivered: dict[str, date] = {}
-    for ev in events:
-        if ev.kind == DELIVER:
-            delivered[ev.data["letter"]] = ev.on
+    return _Replay(events, cal, policy).run()
 
-    def receipt_of(letter: str | None, issued_on: date, method: str | None) -> tuple[date, bool]:
+
+class _Replay:
+    """One pass over a case's events: each kind has its handler (`HANDLERS`, one per `EVENT_KINDS`), which
+    updates the view and the clock's inputs and returns the lifecycle trigger to fire, if any. Adding an act is
+    a row in the lifecycle, a rule in `acts.py`, a handler here and a service function (docs/procedure.md)."""
+
+    def __init__(self, events: list[Event], cal: WorkCalendar, policy: Policy):
+        assert events and events[0].kind == REGISTER, "a case starts with its registration"
+        self.events, self.policy = events, policy
+        self.cal = cal.with_assumption(policy.allow_provisional)
+        self.delivered = {ev.data["letter"]: ev.on for ev in events if ev.kind == DELIVER}
+        self.view = CaseView(state=REGISTERED)
+        self.adapter = CaseAdapter(REGISTERED)
+        self.clock = clocks.ClockInputs()
+        self.correction_due: Deadline | None = None
+        self.fee: tuple[date, Deadline] | None = None  # the fee notice's day, and the payment period
+        self.reasons: tuple[date, Deadline] | None = None  # the request's day, and the explanation period
+        self.receipt_label = ""
+
+    # -- the pass ----------------------------------------------------------------------------------------------
+
+    def run(self) -> CaseView:
+        view, adapter = self.view, self.adapter
+        for ev in self.events:
+            if ev.kind not in OUT_OF_ORDER:
+                view.last_on = ev.on if view.last_on is None else max(view.last_on, ev.on)
+                if ev.kind != REGISTER:
+                    self.note_missed(ev.on)
+            letter = ev.data.get("letter") if ev.kind != DELIVER else None  # a delivery names the letter it concerns
+            if letter:
+                view.letters[letter] = LetterRef(letter, ev.data.get("letter_kind", ev.kind), ev.on, self.delivered.get(letter))
+            for extra in ev.data.get("also_letters", ()):  # a second letter of the same act (a notice to the applicant)
+                number = extra["number"]
+                view.letters[number] = LetterRef(number, extra["kind"], ev.on, self.delivered.get(number))
+            trigger = HANDLERS[ev.kind](self, ev, letter)
+            if trigger:
+                if trigger == "consult":
+                    adapter.open_consultations = len(view.open_consultations())
+                fire(adapter, trigger)
+                if trigger == "reopen":
+                    adapter.outcome = None
+        view.state = adapter.state
+        # A deadline the sweep saw pass is void only where the reply was in fact given by then (recorded later).
+        view.missed = sorted(d for d in view.missed if not (view.concluded_on and view.reply_letter and view.concluded_on <= d))
+        for d in view.missed:
+            view.late.append(f"答复期限{d.isoformat()}届满时未答复")
+        self.running_deadlines()
+        return view
+
+    def running_deadlines(self) -> None:
+        """The deadlines that are running in the case's state (docs/contract.md, "A case in JSON")."""
+        view, cal, s = self.view, self.cal, self.view.state
+        if s in REPLY_CLOCK_STATES:
+            rd = self.reply_deadline()
+            if rd is not None:
+                view.deadlines["reply_due"] = rd
+            if view.correction_notice_on is None and view.correction_notice_due and s != DECIDED and view.clock_start:
+                view.deadlines["correction_notice_due"] = clocks.count(
+                    cal, "correction_notice_due", view.clock_start, self.receipt_label, clocks.CORRECTION_NOTICE_DAYS)
+        if s == AWAITING_CORRECTION and self.correction_due is not None:
+            view.deadlines["correction_due"] = self.correction_due
+        if s == CONSULTING and view.open_consultations():
+            c = min(view.open_consultations(), key=lambda c: c.due)
+            view.deadlines["opinion_due"] = _opinion_deadline(cal, c, self.receipt_of)
+        if s == AWAITING_FEE and self.fee is not None:
+            view.deadlines["payment_due"] = self.fee[1]
+        if s == AWAITING_REASONS and self.reasons is not None:
+            view.deadlines["reasons_due"] = self.reasons[1]
+
+    # -- clocks --------------------------------------------------------------------------------------------------
+
+    def receipt_of(self, letter: str | None, issued_on: date, method: str | None) -> tuple[date, bool]:
         """The day a notice reached its addressee, and whether it is known: recorded, or deemed by the rule of
         its delivery method (docs/clocks.md). Unknown: the issue day, and nothing may be closed on it."""
-        if letter and letter in delivered:
-            return delivered[letter], True
-        days = policy.deemed_days(method)
+        if letter and letter in self.delivered:
+            return self.delivered[letter], True
+        days = self.policy.deemed_days(method)
         if days is None:
             return issued_on, False
         return issued_on + timedelta(days=days), True
 
-    def period_from_receipt(name: str, letter: str | None, issued_on: date, method: str | None, who: str,
+    def period_from_receipt(self, name: str, letter: str | None, issued_on: date, method: str | None, who: str,
                             days: int) -> Deadline:
-        served, known = receipt_of(letter, issued_on, method)
+        served, known = self.receipt_of(letter, issued_on, method)
         label = f"{who}收到{'' if known else '（未记录送达，暂按出具之日）'}之日{served.isoformat()}"
-        return clocks.count(cal, name, served, label, days, start_unknown=not known)
+        return clocks.count(self.cal, name, served, label, days, start_unknown=not known)
 
-    first = events[0]
-    assert first.kind == REGISTER, "a case starts with its registration"
-    view = CaseView(state=REGISTERED)
-    adapter = CaseAdapter(REGISTERED)
-    clock = clocks.ClockInputs()
-    correction_due: Deadline | None = None
-    fee: tuple[date, Deadline] | None = None
-    reasons: tuple[date, Deadline] | None = None
-    receipt_label = ""
-
-    def start_reply_clock(day: date, what: str) -> None:
+    def start_reply_clock(self, day: date, what: str) -> None:
+        cal, clock, view = self.cal, self.clock, self.view
         shift = view.counting == SHIFTED and not cal.is_workday(day)
         start = cal.next_workday(day) if shift else day
         label = f"{what}{day.isoformat()}"
@@ -195,201 +255,239 @@ def replay(events: list[Event], cal: WorkCalendar, policy: Policy) -> CaseView:
         clock.pauses, clock.extension, clock.set_due, clock.set_by = [], 0, None, ""
         view.extension_total, view.set_due = 0, None  # a restart opens a new reply period (Art. 30, 33)
 
-    def receive(day: date) -> None:
+    def receive(self, day: date) -> None:
+        view = self.view
         view.received_on = day
-        view.received_on_workday = cal.is_workday(day)
-        start_reply_clock(day, "收到申请之日")
-        view.clock_start = clock.start
-        nonlocal receipt_label
-        receipt_label = clock.start_label
-        assert clock.start is not None
-        view.correction_notice_due = cal.add_workdays(clock.start, clocks.CORRECTION_NOTICE_DAYS)
+        view.received_on_workday = self.cal.is_workday(day)
+        self.start_reply_clock(day, "收到申请之日")
+        view.clock_start = self.clock.start
+        self.receipt_label = self.clock.start_label
+        assert self.clock.start is not None
+        view.correction_notice_due = self.cal.add_workdays(self.clock.start, clocks.CORRECTION_NOTICE_DAYS)
 
-    def reply_deadline() -> Deadline | None:
+    def reply_deadline(self) -> Deadline | None:
+        clock, cal = self.clock, self.cal
         if clock.start is None:
             return None
         pauses = list(clock.pauses)
-        for c in view.open_consultations():
+        for c in self.view.open_consultations():
             pauses.append(Pause(c.sent_on, c.due, f"征求{c.party}意见", ends_by_window=True))
-        if fee is not None and policy.fee_pauses_reply:
-            pauses.append(Pause(fee[0], fee[1].due, "等待缴费", ends_by_window=True))
-        if reasons is not None:
-            pauses.append(Pause(reasons[0], reasons[1].due, "等待申请人说明理由（第三十五条）", ends_by_window=True))
+        if self.fee is not None and self.policy.fee_pauses_reply:
+            pauses.append(Pause(self.fee[0], self.fee[1].due, "等待缴费", ends_by_window=True))
+        if self.reasons is not None:
+            pauses.append(Pause(self.reasons[0], self.reasons[1].due, "等待申请人说明理由（第三十五条）", ends_by_window=True))
         if clock.set_due is not None:
             return clocks.fixed(cal, "reply_due", clock.start, clock.start_label, clock.set_due, clock.set_by)
         return clocks.count(cal, "reply_due", clock.start, clock.start_label, clocks.REPLY_DAYS, pauses, clock.extension)
 
-    def note_missed(on: date) -> None:
+    def note_missed(self, on: date) -> None:
         """A reply deadline that passed before `on` with no reply stays in the record (no cure, docs/decisions.md)."""
-        if adapter.state not in REPLY_CLOCK_STATES:
+        if self.adapter.state not in REPLY_CLOCK_STATES:
             return
-        rd = reply_deadline()
-        if rd is not None and on > rd.due and rd.due not in view.missed:
-            view.missed.append(rd.due)
+        rd = self.reply_deadline()
+        if rd is not None and on > rd.due and rd.due not in self.view.missed:
+            self.view.missed.append(rd.due)
 
-    for ev in events:
-        k, data = ev.kind, ev.data
-        if k not in OUT_OF_ORDER:
-            view.last_on = ev.on if view.last_on is None else max(view.last_on, ev.on)
-            if k != REGISTER:
-                note_missed(ev.on)
-        letter = data.get("letter") if k != DELIVER else None  # a delivery names the letter it concerns
-        if letter:
-            view.letters[letter] = LetterRef(letter, data.get("letter_kind", k), ev.on, delivered.get(letter))
-        for extra in data.get("also_letters", ()):  # a second letter of the same act (a notice to the applicant)
-            view.letters[extra["number"]] = LetterRef(extra["number"], extra["kind"], ev.on, delivered.get(extra["number"]))
-        trigger: str | None = k
-        if k == REGISTER:
-            trigger = None
-            view.counting = data.get("counting", SHIFTED)  # cases registered before the rule was recorded: shifted
-            received = _d(data.get("received_on"))
-            if received is not None:
-                receive(received)
-                adapter.state = IN_PROGRESS
-        elif k == "confirm_receipt":
-            receive(ev.on)
-        elif k == "request_correction":
-            view.correction_notice_on = ev.on
-            view.correction_period = int(data["period"])
-            if view.correction_notice_due and ev.on > view.correction_notice_due:
-                view.late.append(f"补正告知于{ev.on.isoformat()}发出，晚于{view.correction_notice_due.isoformat()}的期限")
-            correction_due = period_from_receipt("correction_due", letter, ev.on, data.get("delivery"),
-                                                 "申请人收到补正告知书", int(data["period"]))
-        elif k == "corrected":
-            view.corrected_on = ev.on
-            if data.get("content"):
-                view.request_content = data["content"]
-            if correction_due and ev.on > correction_due.due:
-                view.late.append(f"补正后的申请于{ev.on.isoformat()}收到，晚于补正期限{correction_due.due.isoformat()}（未逾期终止，予以接受）")
-            correction_due = None
-            start_reply_clock(ev.on, "收到补正后申请之日（第三十条，重新计算）")
-        elif k == "consult":
-            served, _known = receipt_of(letter, ev.on, None)
-            due = cal.add_workdays(served, clocks.OPINION_DAYS)
-            view.consultations.append(Consultation(data["party"], data["kind"], ev.on, letter or "", due,
-                                                   about=data.get("about", "")))
-        elif k == "opinion":
-            c = next(c for c in view.consultations if c.open and c.party == data["party"])
-            c.answered_on, c.result, c.reason = ev.on, data["result"], data.get("reason", "")
-            end = min(ev.on, c.due)
-            clock.pauses.append(Pause(c.sent_on, end, f"征求{c.party}意见"))
-            adapter.open_consultations = len(view.open_consultations())
-        elif k == "fee_notice":
-            fee = (ev.on, period_from_receipt("payment_due", letter, ev.on, data.get("delivery"),
-                                              "申请人收到收费通知书", clocks.PAYMENT_DAYS))
-        elif k == "fee_paid":
-            if fee is not None:
-                if ev.on > fee[1].due:
-                    view.late.append(f"费用于{ev.on.isoformat()}缴纳，晚于{fee[1].due.isoformat()}")
-                if policy.fee_pauses_reply:
-                    clock.pauses.append(Pause(fee[0], ev.on, "等待缴费"))
-            fee = None
-        elif k == "request_reasons":
-            view.reasons_requested_on, view.reasons_received_on = ev.on, None
-            reasons = (ev.on, period_from_receipt("reasons_due", letter, ev.on, data.get("delivery"),
-                                                  "申请人收到说明理由告知书", int(data["period"])))
-        elif k == "reasons_received":
-            if reasons is not None:
-                clock.pauses.append(Pause(reasons[0], ev.on, "等待申请人说明理由（第三十五条）"))
-            reasons = None
-            view.reasons_received_on = ev.on
-            if data.get("set_due"):
-                clock.set_due, clock.set_by = _d(data["set_due"]), f"{ev.on.isoformat()}确定"
-                view.set_due = clock.set_due
-        elif k == "set_deadline":
-            clock.set_due, clock.set_by = _d(data["due"]), f"{ev.on.isoformat()}确定"
-            view.set_due = clock.set_due
-        elif k == "extend":
-            clock.extension += int(data["days"])
-            view.extension_total += int(data["days"])
-        elif k == "decide":
-            if reasons is not None:  # decided once the explanation period ran out (Art. 35): the pause ends
-                clock.pauses.append(Pause(reasons[0], min(ev.on, reasons[1].due), "等待申请人说明理由（第三十五条）"))
-                reasons = None
-            view.outcome = data["outcome"]
-            view.decision = dict(data)
-            if data.get("letter_kind") == "override":
-                view.override_letter = letter
-                if int(data.get("wait_days", 0)) > 0:  # Art. 32: the body's wait after the notice's receipt
-                    served, known = receipt_of(letter, ev.on, data.get("delivery"))
-                    view.override_wait = (cal.add_workdays(served, int(data["wait_days"])), known)
-        elif k == "reply":
-            rd = reply_deadline()
-            view.replied_on_time = rd is None or ev.on <= rd.due
-            view.concluded_on = ev.on
-            view.reply_letter = letter
-        elif k == DELIVER:
-            trigger = "deliver_reply" if (data["letter"] == view.reply_letter and adapter.state == CONCLUDED) else None
-        elif k in ("withdraw", "lapse_correction", "lapse_fee"):
-            view.outcome = adapter.outcome = data["outcome"]
-            view.concluded_on = ev.on
-        elif k == "reopen":
-            view.reopened.append(ev.on)
-            view.outcome, view.concluded_on = None, None
-            method = data.get("delivery")
-            if data["reopened"] == "no_correction":
-                correction_due = period_from_receipt("correction_due", letter, ev.on, method,
-                                                     "申请人收到恢复办理告知书", int(data["period"]))
-            elif fee is not None:
-                fee = (fee[0], period_from_receipt("payment_due", letter, ev.on, method, "申请人收到恢复办理告知书",
-                                                   int(data["period"])))
-        elif k == "void":
-            view.void = {"on": ev.on, "reason": ev.reason, "approver": data.get("approver", "")}
-        elif k == AMEND:
-            trigger = None
-            for old, new in data.get("reissued", {}).items():
-                if old in view.letters:
-                    view.letters[old].superseded_by = new
-            for new, kind in data.get("new_letters", {}).items():
-                view.letters[new] = LetterRef(new, kind, ev.on, delivered.get(new))
-        elif k == DEADLINE_MISSED:
-            trigger = None
-            missed_due = _d(data["due"])
-            if missed_due is not None and missed_due not in view.missed:
-                view.missed.append(missed_due)
-        elif k == IMPORTED_CONCLUSION:
-            trigger = None
-            view.outcome = data["outcome"]
-            view.concluded_on = ev.on
-            adapter.state = CONCLUDED
-        elif k == APPEAL:
-            trigger = None
-            view.appeals.append(Appeal(int(data["no"]), data["kind"], ev.on))
-        elif k == APPEAL_RESULT:
-            trigger = None
-            a = next(a for a in view.appeals if a.no == int(data["no"]))
-            a.result, a.decided_on = data["result"], ev.on
-        if trigger:
-            if trigger == "consult":
-                adapter.open_consultations = len(view.open_consultations())
-            fire(adapter, trigger)
-            if trigger == "reopen":
-                adapter.outcome = None
+    # -- one handler per event kind (lifecycle.EVENT_KINDS); each returns the trigger to fire ----------------------
 
-    view.state = adapter.state
-    # A deadline the sweep saw pass is void only where the reply was in fact given by then (recorded later).
-    view.missed = sorted(d for d in view.missed if not (view.concluded_on and view.reply_letter and view.concluded_on <= d))
-    for d in view.missed:
-        view.late.append(f"答复期限{d.isoformat()}届满时未答复")
-    # The deadlines that are running in this state (docs/contract.md, "A case in JSON").
-    s = view.state
-    if s in REPLY_CLOCK_STATES:
-        rd = reply_deadline()
-        if rd is not None:
-            view.deadlines["reply_due"] = rd
-        if view.correction_notice_on is None and view.correction_notice_due and s != DECIDED and view.clock_start:
-            view.deadlines["correction_notice_due"] = clocks.count(
-                cal, "correction_notice_due", view.clock_start, receipt_label, clocks.CORRECTION_NOTICE_DAYS)
-    if s == AWAITING_CORRECTION and correction_due is not None:
-        view.deadlines["correction_due"] = correction_due
-    if s == CONSULTING and view.open_consultations():
-        c = min(view.open_consultations(), key=lambda c: c.due)
-        view.deadlines["opinion_due"] = _opinion_deadline(cal, c, receipt_of)
-    if s == AWAITING_FEE and fee is not None:
-        view.deadlines["payment_due"] = fee[1]
-    if s == AWAITING_REASONS and reasons is not None:
-        view.deadlines["reasons_due"] = reasons[1]
-    return view
+    def register(self, ev: Event, letter: str | None) -> str | None:
+        self.view.counting = ev.data.get("counting", SHIFTED)  # cases registered before the rule was recorded
+        received = _d(ev.data.get("received_on"))
+        if received is not None:
+            self.receive(received)
+            self.adapter.state = IN_PROGRESS
+        return None
+
+    def confirm_receipt(self, ev: Event, letter: str | None) -> str | None:
+        self.receive(ev.on)
+        return ev.kind
+
+    def request_correction(self, ev: Event, letter: str | None) -> str | None:
+        view = self.view
+        view.correction_notice_on = ev.on
+        view.correction_period = int(ev.data["period"])
+        if view.correction_notice_due and ev.on > view.correction_notice_due:
+            view.late.append(f"补正告知于{ev.on.isoformat()}发出，晚于{view.correction_notice_due.isoformat()}的期限")
+        self.correction_due = self.period_from_receipt("correction_due", letter, ev.on, ev.data.get("delivery"),
+                                                       "申请人收到补正告知书", int(ev.data["period"]))
+        return ev.kind
+
+    def corrected(self, ev: Event, letter: str | None) -> str | None:
+        view = self.view
+        view.corrected_on = ev.on
+        if ev.data.get("content"):
+            view.request_content = ev.data["content"]
+        if self.correction_due and ev.on > self.correction_due.due:
+            view.late.append(f"补正后的申请于{ev.on.isoformat()}收到，晚于补正期限{self.correction_due.due.isoformat()}"
+                             "（未逾期终止，予以接受）")
+        self.correction_due = None
+        self.start_reply_clock(ev.on, "收到补正后申请之日（第三十条，重新计算）")
+        return ev.kind
+
+    def consult(self, ev: Event, letter: str | None) -> str | None:
+        served, _known = self.receipt_of(letter, ev.on, None)
+        due = self.cal.add_workdays(served, clocks.OPINION_DAYS)
+        self.view.consultations.append(Consultation(ev.data["party"], ev.data["kind"], ev.on, letter or "", due,
+                                                    about=ev.data.get("about", "")))
+        return ev.kind
+
+    def opinion(self, ev: Event, letter: str | None) -> str | None:
+        c = next(c for c in self.view.consultations if c.open and c.party == ev.data["party"])
+        c.answered_on, c.result, c.reason = ev.on, ev.data["result"], ev.data.get("reason", "")
+        self.clock.pauses.append(Pause(c.sent_on, min(ev.on, c.due), f"征求{c.party}意见"))
+        self.adapter.open_consultations = len(self.view.open_consultations())
+        return ev.kind
+
+    def fee_notice(self, ev: Event, letter: str | None) -> str | None:
+        self.fee = (ev.on, self.period_from_receipt("payment_due", letter, ev.on, ev.data.get("delivery"),
+                                                    "申请人收到收费通知书", clocks.PAYMENT_DAYS))
+        return ev.kind
+
+    def fee_paid(self, ev: Event, letter: str | None) -> str | None:
+        if self.fee is not None:
+            if ev.on > self.fee[1].due:
+                self.view.late.append(f"费用于{ev.on.isoformat()}缴纳，晚于{self.fee[1].due.isoformat()}")
+            if self.policy.fee_pauses_reply:
+                self.clock.pauses.append(Pause(self.fee[0], ev.on, "等待缴费"))
+        self.fee = None
+        return ev.kind
+
+    def request_reasons(self, ev: Event, letter: str | None) -> str | None:
+        self.view.reasons_requested_on, self.view.reasons_received_on = ev.on, None
+        self.reasons = (ev.on, self.period_from_receipt("reasons_due", letter, ev.on, ev.data.get("delivery"),
+                                                        "申请人收到说明理由告知书", int(ev.data["period"])))
+        return ev.kind
+
+    def reasons_received(self, ev: Event, letter: str | None) -> str | None:
+        if self.reasons is not None:
+            self.clock.pauses.append(Pause(self.reasons[0], ev.on, "等待申请人说明理由（第三十五条）"))
+        self.reasons = None
+        self.view.reasons_received_on = ev.on
+        if ev.data.get("set_due"):
+            self.set_reply_due(_d(ev.data["set_due"]), ev.on)
+        return ev.kind
+
+    def set_deadline(self, ev: Event, letter: str | None) -> str | None:
+        self.set_reply_due(_d(ev.data["due"]), ev.on)
+        return ev.kind
+
+    def set_reply_due(self, due: date | None, on: date) -> None:
+        """Art. 35: a reply deadline the office set itself replaces the counted one."""
+        self.clock.set_due, self.clock.set_by = due, f"{on.isoformat()}确定"
+        self.view.set_due = due
+
+    def extend(self, ev: Event, letter: str | None) -> str | None:
+        self.clock.extension += int(ev.data["days"])
+        self.view.extension_total += int(ev.data["days"])
+        return ev.kind
+
+    def decide(self, ev: Event, letter: str | None) -> str | None:
+        view = self.view
+        if self.reasons is not None:  # decided once the explanation period ran out (Art. 35): the pause ends
+            self.clock.pauses.append(Pause(self.reasons[0], min(ev.on, self.reasons[1].due), "等待申请人说明理由（第三十五条）"))
+            self.reasons = None
+        view.outcome = ev.data["outcome"]
+        view.decision = dict(ev.data)
+        if ev.data.get("letter_kind") == "override":
+            view.override_letter = letter
+            if int(ev.data.get("wait_days", 0)) > 0:  # Art. 32: the body's wait after the notice's receipt
+                served, known = self.receipt_of(letter, ev.on, ev.data.get("delivery"))
+                view.override_wait = (self.cal.add_workdays(served, int(ev.data["wait_days"])), known)
+        return ev.kind
+
+    def reply(self, ev: Event, letter: str | None) -> str | None:
+        rd = self.reply_deadline()
+        self.view.replied_on_time = rd is None or ev.on <= rd.due
+        self.view.concluded_on = ev.on
+        self.view.reply_letter = letter
+        return ev.kind
+
+    def deliver(self, ev: Event, letter: str | None) -> str | None:
+        reply = ev.data["letter"] == self.view.reply_letter and self.adapter.state == CONCLUDED
+        return "deliver_reply" if reply else None
+
+    def conclude(self, ev: Event, letter: str | None) -> str | None:
+        """Withdrawal, and the closures of a lapsed correction or payment period."""
+        self.view.outcome = self.adapter.outcome = ev.data["outcome"]
+        self.view.concluded_on = ev.on
+        return ev.kind
+
+    def reopen(self, ev: Event, letter: str | None) -> str | None:
+        view = self.view
+        view.reopened.append(ev.on)
+        view.outcome, view.concluded_on = None, None
+        method, period = ev.data.get("delivery"), int(ev.data["period"])
+        if ev.data["reopened"] == "no_correction":
+            self.correction_due = self.period_from_receipt("correction_due", letter, ev.on, method,
+                                                           "申请人收到恢复办理告知书", period)
+        elif self.fee is not None:
+            self.fee = (self.fee[0], self.period_from_receipt("payment_due", letter, ev.on, method,
+                                                              "申请人收到恢复办理告知书", period))
+        return ev.kind
+
+    def void(self, ev: Event, letter: str | None) -> str | None:
+        self.view.void = {"on": ev.on, "reason": ev.reason, "approver": ev.data.get("approver", "")}
+        return ev.kind
+
+    def amend(self, ev: Event, letter: str | None) -> str | None:
+        letters = self.view.letters
+        for old, new in ev.data.get("reissued", {}).items():
+            if old in letters:
+                letters[old].superseded_by = new
+        for new, kind in ev.data.get("new_letters", {}).items():
+            letters[new] = LetterRef(new, kind, ev.on, self.delivered.get(new))
+        return None
+
+    def deadline_missed(self, ev: Event, letter: str | None) -> str | None:
+        due = _d(ev.data["due"])
+        if due is not None and due not in self.view.missed:
+            self.view.missed.append(due)
+        return None
+
+    def imported_conclusion(self, ev: Event, letter: str | None) -> str | None:
+        self.view.outcome = ev.data["outcome"]
+        self.view.concluded_on = ev.on
+        self.adapter.state = CONCLUDED
+        return None
+
+    def appeal(self, ev: Event, letter: str | None) -> str | None:
+        self.view.appeals.append(Appeal(int(ev.data["no"]), ev.data["kind"], ev.on))
+        return None
+
+    def appeal_result(self, ev: Event, letter: str | None) -> str | None:
+        a = next(a for a in self.view.appeals if a.no == int(ev.data["no"]))
+        a.result, a.decided_on = ev.data["result"], ev.on
+        return None
+
+
+HANDLERS: dict[str, Callable[[_Replay, Event, str | None], str | None]] = {
+    "register": _Replay.register,
+    "confirm_receipt": _Replay.confirm_receipt,
+    "request_correction": _Replay.request_correction,
+    "corrected": _Replay.corrected,
+    "consult": _Replay.consult,
+    "opinion": _Replay.opinion,
+    "fee_notice": _Replay.fee_notice,
+    "fee_paid": _Replay.fee_paid,
+    "request_reasons": _Replay.request_reasons,
+    "reasons_received": _Replay.reasons_received,
+    "set_deadline": _Replay.set_deadline,
+    "extend": _Replay.extend,
+    "decide": _Replay.decide,
+    "reply": _Replay.reply,
+    "deliver": _Replay.deliver,
+    "withdraw": _Replay.conclude,
+    "lapse_correction": _Replay.conclude,
+    "lapse_fee": _Replay.conclude,
+    "reopen": _Replay.reopen,
+    "void": _Replay.void,
+    "amend": _Replay.amend,
+    "deadline_missed": _Replay.deadline_missed,
+    "imported_conclusion": _Replay.imported_conclusion,
+    "appeal": _Replay.appeal,
+    "appeal_result": _Replay.appeal_result,
+}
+assert set(HANDLERS) == set(EVENT_KINDS), "one replay handler per event kind (lifecycle.EVENT_KINDS)"
 
 
 def _opinion_deadline(cal: WorkCalendar, c: Consultation, receipt_of) -> Deadline:

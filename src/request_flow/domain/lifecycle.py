@@ -91,6 +91,13 @@ STEPS_BY_TRIGGER: dict[str, list[Step]] = {}
 for _s in LIFECYCLE:
     STEPS_BY_TRIGGER.setdefault(_s.trigger, []).append(_s)
 
+# Every kind of event the record holds, declared once: the acts of the table above (`deliver_reply` is not an
+# event of its own: the delivery of the reply letter fires it), and the records that move no state: the
+# registration, a delivery, an appeal and its result, an imported conclusion, the sweep's note of a missed reply
+# deadline, a correction of the registration data. `domain/case.py` has one replay handler per kind.
+RECORD_KINDS = ("register", "deliver", "appeal", "appeal_result", "imported_conclusion", "deadline_missed", "amend")
+EVENT_KINDS = tuple(t for t in STEPS_BY_TRIGGER if t != "deliver_reply") + RECORD_KINDS
+
 
 class CaseAdapter:
     """What the shared machine fires on: a state and the facts its conditions read."""
