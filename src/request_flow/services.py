@@ -726,6 +726,7 @@ class ListFilter:
     applicant_type: str | None = None
     year: int | None = None
     limit: int | None = None
+    today: date | None = None  # the day the listing is as of (default: today in the configured time zone)
 
 
 LIST_COLUMNS = ("id", "body", "state", "applicant_type", "channel", "registered_on", "received_on", "outcome",
@@ -741,7 +742,7 @@ def list_cases(ctx: Context, f: ListFilter) -> list[Any]:
         q = q.where(CaseFile.state == f.state)
     if f.open_only or f.due_within is not None or f.overdue:
         q = q.where(CaseFile.state.in_(OPEN_STATES))
-    today = ctx.today()
+    today = f.today or ctx.today()
     if f.due_within is not None:
         if f.due_within < 0:
             raise BadInput("--due-within 应为非负整数个工作日")
