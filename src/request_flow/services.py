@@ -25,6 +25,7 @@ from .domain.acts import Draft
 from .domain.case import CaseView, Event, replay
 from .domain.codes import UNNAMED_APPLICANT
 from .domain.errors import BadInput, Refused
+from .domain.letters import normalize_number
 from .domain.lifecycle import CONCLUDED_STATES, OPEN_STATES, VOID
 from .domain.workdays import WorkCalendar
 from .letters import numbering
@@ -392,7 +393,7 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
             event = Event(1, draft.kind, draft.on, data, ctx.user)
             view = replay([event], ctx.cal, ctx.settings.policy())
             row = CaseFile(id=case_id, body=ctx.body.code, year=on.year, serial=serial, applicant_name=applicant,
-                           applicant_type=applicant_type, channel=channel, id_type=id_type, id_number=id_number,
+                           applicant_type=draft.data["applicant_type"], channel=draft.data["channel"], id_type=id_type, id_number=id_number,
                            phone=phone, email=email, address=address, content=content, handler=handler or ctx.user,
                            registered_on=on, created_at=datetime.now(ZoneInfo("UTC")), **cache_values(view))
             return row, data, event, view
@@ -786,6 +787,7 @@ def archived_letters(ctx: Context, case_id: str | None = None, number: str | Non
     if case_id is not None:
         q = q.where(Letter.case_id == case_id)
     if number is not None:
+        number = normalize_number(number)
         q = q.where(Letter.number == number)
     if period is not None:
         q = q.where(Letter.issued_on >= period[0], Letter.issued_on <= period[1])
@@ -807,6 +809,7 @@ def letter_content(ctx: Context, number: str, fmt: str) -> bytes:
     """The archived bytes of one file of an issued letter, checked against its hash (a re-print is byte-identical)."""
     from .letters import archive
 
+    number = normalize_number(number)
     with ctx.session() as s:
         row = s.get(Letter, number)
         if row is None or row.body != ctx.body.code:

@@ -349,3 +349,30 @@ def test_the_fee_refusal_reads_right(v):
     assert "按件计收未超出免费范围" in str(exc.value) and "按按" not in str(exc.value)
     # the 11th application of the month is item 11: 100 yuan (docs/procedure.md, "Fees")
     assert acts.fee_notice(v(), D("2025-03-05"), "per_item", 1, 10, "in_person").data["amount"] == 100
+
+
+# -- the clerk's language (issue 10): codes or their Chinese labels ---------------------------------------------------
+
+def test_code_options_take_their_chinese_labels():
+    from request_flow.domain.codes import ApplicantType, Channel
+
+    assert acts.parse_choice("自然人", ApplicantType, "申请人类型") == "natural_person"
+    assert acts.parse_choice("当面", Channel, "申请渠道") == "in_person"  # a part of exactly one label
+    assert acts.parse_choice("in_person", Channel, "申请渠道") == "in_person"  # the codes keep working
+    assert acts.parse_choice("予以公开", acts.OUTCOME_LABELS, "处理结果") == "disclosed"  # exact beats a part
+    with pytest.raises(BadInput, match="不明确") as exc:  # not_exist and not_responsible share these words
+        acts.parse_choice("本机关不掌握相关政府信息", acts.OUTCOME_LABELS, "处理结果")
+    assert "not_exist" in str(exc.value) and "not_responsible" in str(exc.value)
+    with pytest.raises(BadInput, match="当面提交"):  # an unknown value lists the codes with their labels
+        acts.parse_choice("飞鸽", Channel, "申请渠道")
+
+
+def test_a_letter_number_is_found_whatever_brackets_are_typed(v):
+    from request_flow.domain.letters import normalize_number
+
+    for typed in ("示县政办公开补[2025]1号", "示县政办公开补(2025)1号", "示县政办公开补（2025）1号", " 示县政办公开补【2025】1号"):
+        assert normalize_number(typed) == "示县政办公开补〔2025〕1号"
+    view = v(("request_correction", "2025-03-05", {"items": "写明文号", "period": 15, "delivery": "post",
+                                                   "letter": "示县政办公开补〔2025〕1号"}))
+    assert acts.deliver(view, D("2025-03-06"), "示县政办公开补[2025]1号", "邮寄").data == {
+        "letter": "示县政办公开补〔2025〕1号", "method": "post"}

@@ -170,3 +170,12 @@ def test_each_objecting_third_party_gets_its_override_notice(rf):
     overrides = [x for x in rf.json("letters", "list", c) if x["kind"] == "override"]
     assert [x["addressee"] for x in overrides] == ["甲公司", "乙公司"] and r["state"] == "decided"
     assert [x["number"] for x in overrides] == ["示县政办公开决〔2025〕1号", "示县政办公开决〔2025〕2号"]
+
+
+def test_a_clerk_may_type_the_chinese_labels(rf):
+    c = rf.json("case", "new", "--applicant", "张某", "--type", "自然人", "--channel", "当面", "--received", "2025-03-03")
+    assert (c["applicant_type"], c["channel"]) == ("natural_person", "in_person")
+    r = rf.json("case", "decide", c["id"], "--outcome", "予以公开", "--provided", "电子版", "--on", "2025-03-04")
+    assert r["outcome"] == "disclosed"
+    line = rf.refused("case", "decide", c["id"], "--outcome", "本机关不掌握相关政府信息", "--on", "2025-03-04", code=2)
+    assert "不明确" in line and "not_exist" in line and "not_responsible" in line

@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 
 from .. import services
+from ..domain import acts
+from ..domain.codes import ApplicantType, Channel
 from ..domain.errors import BadInput
 from .common import JsonOpt, OnOpt, context, emit, parse_date
 from .deadlines import deadlines_app, worker_command
@@ -44,6 +46,12 @@ def _settings(
 
 
 _ctx = context
+
+
+def _codes(choices) -> str:
+    """The codes of an option with their Chinese labels, for --help: every code option takes either."""
+    pairs = [(str(m.value), m.label) for m in choices] if isinstance(choices, type) else list(choices.items())
+    return "；".join(f"{code} {label}" for code, label in pairs)
 
 
 def _print_case(ctx: services.Context, row, view, as_json: bool, detail: bool = False, events=None) -> None:
@@ -181,8 +189,8 @@ def calendar_recompute(as_json: JsonOpt = False) -> None:
 @case_app.command("new")
 def case_new(
     applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")],
-    applicant_type: Annotated[str, typer.Option("--type", help="natural_person、commercial、research、public_interest、legal_service、other")],
-    channel: Annotated[str, typer.Option("--channel", help="in_person、registered_mail、ordinary_mail、online、fax")],
+    applicant_type: Annotated[str, typer.Option("--type", help="申请人类型，代码或中文名称：" + _codes(ApplicantType))],
+    channel: Annotated[str, typer.Option("--channel", help="申请渠道，代码或中文名称：" + _codes(Channel))],
     received: Annotated[str | None, typer.Option("--received", help="收到申请之日（当面、邮寄签收必填；其他渠道为确认之日）")] = None,
     content: Annotated[str | None, typer.Option("--content", help="申请内容")] = None,
     id_type: Annotated[str | None, typer.Option("--id-type")] = None,
@@ -392,7 +400,7 @@ def case_extend(
 @case_app.command("decide")
 def case_decide(
     case_id: str,
-    outcome: Annotated[str, typer.Option("--outcome", help="处理结果代码，如 disclosed、partial、not_exist（写错时会列出全部代码；各代码的含义见 docs/outcomes.md）")],
+    outcome: Annotated[str, typer.Option("--outcome", help="处理结果，代码或中文名称（各代码的含义见 docs/outcomes.md）：" + _codes(acts.OUTCOME_LABELS))],
     reason: Annotated[str | None, typer.Option("--reason", help="理由（withheld.* 为主要理由）")] = None,
     provided: Annotated[str | None, typer.Option("--provided", help="提供的信息、形式和方式")] = None,
     where: Annotated[str | None, typer.Option("--where", help="获取途径")] = None,

@@ -28,6 +28,7 @@ from .codes import (
     Channel,
 )
 from .errors import BadInput, Refused
+from .letters import normalize_number
 from .lifecycle import (
     AWAITING_REASONS,
     CONCLUDED_STATES,
@@ -92,15 +93,29 @@ def _reply_not_passed(view: CaseView, on: date, what: str, article: str) -> None
 
 
 def parse_choice(value: str, choices: Any, what: str) -> str:
-    """`choices`: a dict of codes, or a StrEnum."""
+    """The code a clerk meant. `choices`: a dict of codes to Chinese labels, or a StrEnum with `.label`.
+
+    Every code option also takes its Chinese label (docs/contract.md, "Codes and their labels"): an exact label,
+    or a part of exactly one label (当面 -> in_person). A part of several labels is refused, naming them; the
+    codes themselves keep working unchanged."""
     if isinstance(choices, EnumMeta):
         members: list[Any] = list(choices.__members__.values())
-        options = [str(m.value) for m in members]
+        options = {str(m.value): str(getattr(m, "label", "")) for m in members}
     else:
-        options = list(choices)
-    if value not in options:
-        raise BadInput(f"{what}「{value}」不存在，应为：{'、'.join(options)}")
-    return value
+        options = {str(code): str(label or "") for code, label in choices.items()}
+    if value in options:
+        return value
+    typed = value.strip()
+    exact = [code for code, label in options.items() if label and label == typed]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [code for code, label in options.items() if label and typed and typed in label]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        raise BadInput(f"{what}「{value}」不明确，可能是：{'、'.join(f'{c}（{options[c]}）' for c in partial)}")
+    listed = "、".join(f"{c}（{label}）" if label else c for c, label in options.items())
+    raise BadInput(f"{what}「{value}」不存在，应为：{listed}")
 
 
 # -- registration -------------------------------------------------------------------------------------------
@@ -111,7 +126,7 @@ def register(
 ) -> Draft:
     check_text(applicant, "申请人姓名或名称", required=True)
     check_text(content, "申请内容")
-    parse_choice(applicant_type, ApplicantType, "申请人类型")
+    applicant_type = parse_choice(applicant_type, ApplicantType, "申请人类型")
     ch = Channel(parse_choice(channel, Channel, "申请渠道"))
     if received_on is None and not ch.needs_confirmation:
         raise BadInput(f"{ch.label}的申请必须给出收到申请之日 --received（{REGULATIONS}第三十一条）")
@@ -173,7 +188,7 @@ def consult(view: CaseView, on: date, party: str, kind: str, about: str | None =
     _state(view, "consult")
     _chronology(view, on)
     check_text(party, "被征求意见方", required=True)
-    parse_choice(kind, CONSULT_KINDS, "征求意见类型")
+    kind = parse_choice(kind, CONSULT_KINDS, "征求意见类型")
     check_text(about, "征求意见涉及的信息")
     if any(c.open and c.party == party for c in view.consultations):
         raise Refused(f"已在征求{party}的意见，尚未答复：同一方不能重复征求")
@@ -184,7 +199,7 @@ def consult(view: CaseView, on: date, party: str, kind: str, about: str | None =
 def opinion(view: CaseView, on: date, result: str, reason: str | None, party: str | None) -> Draft:
     _state(view, "opinion")
     _chronology(view, on)
-    parse_choice(result, OPINION_RESULTS, "意见结果")
+    result = parse_choice(result, OPINION_RESULTS, "意见结果")
     check_text(reason, "意见理由")
     open_ = view.open_consultations()
     if party:
@@ -216,7 +231,7 @@ def fee_notice(view: CaseView, on: date, method: str, quantity: int, earlier_ite
     month, charged or not (docs/procedure.md, "Fees"); `quantity`: the 件 this notice covers (normally 1), or the pages."""
     _state(view, "fee_notice")
     _chronology(view, on)
-    parse_choice(method, FEE_METHODS, "计费方式")
+    method = parse_choice(method, FEE_METHODS, "计费方式")
     if quantity < 1:
         raise BadInput("件数或页数应为正整数")
     how = _delivery(delivery, default_delivery)
@@ -318,6 +333,9 @@ class WithheldPart:
         return {"part": self.part, "code": self.code, "reason": self.reason}
 
 
+OUTCOME_LABELS = {code: o.label for code, o in OUTCOMES.items()}
+
+
 def parse_withheld(value: str) -> WithheldPart:
     """`PART:CODE:REASON` (docs/contract.md, "The facts of a decision"): split at the first two colons; REASON may hold more."""
     check_text(value, "不予公开的部分")
@@ -326,21 +344,21 @@ def parse_withheld(value: str) -> WithheldPart:
         hint = "（请使用半角冒号“:”）" if "：" in value else ""
         raise BadInput(f"--withheld「{value}」应写成“部分:理由代码:具体理由”{hint}")
     part, code, reason = (p.strip() for p in pieces)
-    if code not in WITHHELD_PART_CODES:
-        raise BadInput(f"--withheld 的理由代码「{code}」不存在，应为：{'、'.join(WITHHELD_PART_CODES)}")
+    code = parse_choice(code, {c: OUTCOMES[c].label for c in WITHHELD_PART_CODES}, "--withheld 的理由代码")
     return WithheldPart(part, code, reason)
 
 
 def decide(view: CaseView, on: date, outcome: str, facts: dict[str, str | None], public_interest: str | None = None,
            withheld: list[str] | None = None, objection_unfounded: str | None = None,
            override_wait_days: int = 0, override_delivery: str = "post") -> Draft:
-    if outcome not in OUTCOMES:
-        raise BadInput(f"处理结果代码「{outcome}」不存在，应为：{'、'.join(OUTCOMES)}")
+    outcome = parse_choice(outcome, OUTCOME_LABELS, "处理结果代码")
     o = OUTCOMES[outcome]
     if not o.by_staff:
         how = {"withdrawn": "case withdraw", "no_correction": "case close", "fee_unpaid": "case close"}[outcome]
         raise Refused(f"「{o.label}」不是答复决定，应使用 request-flow {how} 办理")
     parts = [parse_withheld(w) for w in withheld or []]
+    if facts.get("earlier_reply"):  # a 文号, whatever brackets were typed around its year
+        facts = {**facts, "earlier_reply": normalize_number(str(facts["earlier_reply"]))}
     for key, value in facts.items():
         check_text(value, FACT_LABELS.get(key, key))
     check_text(public_interest, "公共利益理由")
@@ -544,6 +562,7 @@ def amend(view: CaseView, on: date, changes: dict[str, str | None], current: dic
 # -- records that do not move the lifecycle ---------------------------------------------------------------------
 
 def deliver(view: CaseView, on: date, letter: str, method: str | None, proof: str | None = None) -> Draft:
+    letter = normalize_number(letter)
     ref = view.letters.get(letter)
     if ref is None:
         known = "、".join(view.letters) or "无"
@@ -551,7 +570,7 @@ def deliver(view: CaseView, on: date, letter: str, method: str | None, proof: st
     if on < ref.issued_on:
         raise Refused(f"送达日期{on.isoformat()}早于文书出具日期{ref.issued_on.isoformat()}：送达只能在出具之后")
     if method:
-        parse_choice(method, DELIVERY_LABELS, "送达方式")
+        method = parse_choice(method, DELIVERY_LABELS, "送达方式")
     check_text(proof, "送达凭证")
     data = {"letter": letter, "method": method or ""}
     if proof:
@@ -562,14 +581,14 @@ def deliver(view: CaseView, on: date, letter: str, method: str | None, proof: st
 def appeal(view: CaseView, on: date, kind: str) -> Draft:
     if view.received_on is None:
         raise Refused("申请尚未确认收到，不能登记行政复议或行政诉讼")
-    parse_choice(kind, APPEAL_KINDS, "救济类型")
+    kind = parse_choice(kind, APPEAL_KINDS, "救济类型")
     if on < view.received_on:
         raise Refused(f"提起日期{on.isoformat()}早于收到申请之日{view.received_on.isoformat()}")
     return Draft(APPEAL, on, {"no": len(view.appeals) + 1, "kind": kind})
 
 
 def appeal_result(view: CaseView, on: date, no: int | None, result: str) -> Draft:
-    parse_choice(result, APPEAL_RESULTS, "复议或诉讼结果")
+    result = parse_choice(result, APPEAL_RESULTS, "复议或诉讼结果")
     pending = [a for a in view.appeals if a.result is None and (no is None or a.no == no)]
     if not pending:
         raise Refused("本案没有尚未审结的行政复议或行政诉讼" + (f"（编号{no}）" if no else ""))

@@ -128,3 +128,13 @@ def remedy_form_with_grounds(kind: str, outcome: str | None, grounds: tuple[str,
     if outcome == "partial" and grounds:
         return ORDINARY
     return form
+
+
+_BRACKETS = str.maketrans({"[": "〔", "［": "〔", "(": "〔", "（": "〔", "【": "〔", "〖": "〔",
+                           "]": "〕", "］": "〕", ")": "〕", "）": "〕", "】": "〕", "〗": "〕"})
+
+
+def normalize_number(text: str) -> str:
+    """A 文号 as typed, with whatever brackets around the year ([2025], (2025), 【2025】), as it is written:
+    〔2025〕 (docs/letters.md, "Numbering"). Spaces typed around it are dropped."""
+    return "".join(text.split()).translate(_BRACKETS)
