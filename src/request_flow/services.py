@@ -730,8 +730,9 @@ class ListFilter:
     today: date | None = None  # the day the listing is as of (default: today in the configured time zone)
 
 
-LIST_COLUMNS = ("id", "body", "state", "applicant_type", "channel", "registered_on", "received_on", "outcome",
-                "concluded_on", "reply_due", "next_due", "deadlines", "deadlines_provisional", "provisional", "handler")
+LIST_COLUMNS = ("id", "body", "state", "applicant_name", "applicant_type", "channel", "content", "registered_on",
+                "received_on", "outcome", "concluded_on", "reply_due", "next_due", "deadlines", "deadlines_provisional",
+                "provisional", "handler")
 
 
 def list_cases(ctx: Context, f: ListFilter) -> list[Any]:
@@ -769,6 +770,23 @@ def superseded_letters(ctx: Context, case_id: str) -> dict[str, str]:
     with ctx.session() as s:
         rows = s.execute(select(CaseEvent.data).where(CaseEvent.case_id == case_id, CaseEvent.kind == "amend")).scalars()
         return {old: new for data in rows for old, new in (data.get("reissued") or {}).items()}
+
+
+def find_cases(ctx: Context, text: str, limit: int = 50) -> list[Any]:
+    """Cases of the body whose applicant, request, registration number or a letter's 文号 contains `text` (a 文号
+    typed with any brackets around its year is found too), newest first."""
+    acts.check_text(text, "查找内容", required=True)
+    typed = text.strip()
+    number = normalize_number(typed)
+    by_letter = select(Letter.case_id).where(Letter.body == ctx.body.code, Letter.number.contains(number, autoescape=True))
+    q = (select(*(getattr(CaseFile, c) for c in LIST_COLUMNS)).where(CaseFile.body == ctx.body.code)
+         .where(or_(CaseFile.applicant_name.contains(typed, autoescape=True),
+                    CaseFile.content.contains(typed, autoescape=True),
+                    CaseFile.id.contains(typed, autoescape=True),
+                    CaseFile.id.in_(by_letter)))
+         .order_by(CaseFile.registered_on.desc(), CaseFile.id.desc()).limit(max(1, limit)))
+    with ctx.session() as s:
+        return list(s.execute(q).all())
 
 
 def letters_of(ctx: Context, case_id: str) -> list[Letter]:

@@ -179,3 +179,23 @@ def test_a_clerk_may_type_the_chinese_labels(rf):
     assert r["outcome"] == "disclosed"
     line = rf.refused("case", "decide", c["id"], "--outcome", "本机关不掌握相关政府信息", "--on", "2025-03-04", code=2)
     assert "不明确" in line and "not_exist" in line and "not_responsible" in line
+
+
+def test_find_a_case_by_applicant_request_or_letter_number(rf):
+    a = rf.json("case", "new", "--applicant", "欧阳某某", "--type", "自然人", "--channel", "当面",
+                "--received", "2025-03-03", "--content", "2024年老旧小区改造项目的招标文件")["id"]
+    b = rf.json("case", "new", "--applicant", "某某科技有限公司", "--type", "商业企业", "--channel", "当面",
+                "--received", "2025-03-04", "--content", "河道整治工程验收报告")["id"]
+    rf.ok("case", "request-correction", b, "--items", "写明工程名称", "--on", "2025-03-05", "--delivery", "in_person")
+    notice = rf.json("case", "show", b)["letters"][0]["number"]
+    assert [x["id"] for x in rf.json("case", "find", "欧阳")] == [a]
+    assert [x["id"] for x in rf.json("case", "find", "老旧小区")] == [a]
+    assert [x["id"] for x in rf.json("case", "find", notice.replace("〔", "[").replace("〕", "]"))] == [b]
+    assert [x["id"] for x in rf.json("case", "find", b)] == [b]
+    found = rf.json("case", "find", "某某")
+    assert {x["id"] for x in found} == {a, b} and {x["applicant"] for x in found} == {"欧阳某某", "某某科技有限公司"}
+    assert rf.json("case", "find", "100%_") == []  # LIKE wildcards are text
+    out = rf.ok("case", "list").stdout
+    # the request is shown by its first 16 characters and an ellipsis
+    assert "欧阳某某" in out and "2024年老旧小区改造项目的招标…" in out and a in out
+    assert "不能为空" in rf.refused("case", "find", " ", code=2)

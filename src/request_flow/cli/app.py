@@ -249,6 +249,23 @@ def case_list(
         render.print_list(ctx, rows)
 
 
+@case_app.command("find")
+def case_find(
+    text: Annotated[str, typer.Argument(help="申请人姓名或名称、申请内容、登记号或文号中的文字")],
+    limit: Annotated[int, typer.Option("--limit", help="最多列出的件数")] = 50,
+    as_json: JsonOpt = False,
+) -> None:
+    """查找案件：按申请人、申请内容、登记号或文号（年份外的括号可写成 []、()、【】）。"""
+    from . import render
+
+    ctx = _ctx()
+    rows = services.find_cases(ctx, text, limit)
+    if as_json:
+        emit([render.row_json(r) for r in rows])
+    else:
+        render.print_list(ctx, rows)
+
+
 # -- cases: acts ---------------------------------------------------------------------------------------------------------
 # Each command parses its options and calls the act's named function in services (one per act).
 

@@ -133,8 +133,10 @@ def row_json(row: CaseFile) -> dict[str, Any]:
         "body": row.body,
         "state": row.state,
         "state_label": STATE_LABELS.get(row.state, row.state),
+        "applicant": row.applicant_name,
         "applicant_type": row.applicant_type,
         "channel": row.channel,
+        "content": row.content,
         "registered_on": _iso(row.registered_on),
         "received_on": _iso(row.received_on),
         "outcome": row.outcome,
@@ -240,7 +242,8 @@ def print_list(ctx: Any, rows: list[CaseFile]) -> None:
         return
     today = ctx.today()
     table = Table(show_lines=False)
-    for col in ("编号", "状态", "申请人类型", "收到申请", "答复期限", "最近期限", "剩余工作日", "结果"):
+    table.add_column("编号", no_wrap=True)  # a registration number never wraps mid-code
+    for col in ("申请人", "申请内容", "状态", "收到申请", "答复期限", "最近期限", "剩余工作日", "结果"):
         table.add_column(col)
     for r in rows:
         left = ""
@@ -248,7 +251,9 @@ def print_list(ctx: Any, rows: list[CaseFile]) -> None:
             n = ctx.cal.with_assumption(True).workdays_between(today, r.next_due)
             left = f"已逾期{-n}" if r.next_due < today else str(n)
         due = (r.reply_due.isoformat() if r.reply_due else "—") + ("（暂定）" if r.provisional else "")
-        table.add_row(r.id, STATE_LABELS.get(r.state, r.state), ApplicantType(r.applicant_type).label,
+        asked = (r.content or "").replace("\n", " ")
+        asked = asked[:16] + "…" if len(asked) > 16 else asked
+        table.add_row(r.id, r.applicant_name, asked, STATE_LABELS.get(r.state, r.state),
                       _iso(r.received_on) or "待确认", due, _iso(r.next_due) or "—", left, outcome_label(r.outcome) or "")
     con.print(table)
     con.print(f"共 {len(rows)} 件")
