@@ -198,6 +198,12 @@ class _TomlSource(PydanticBaseSettingsSource):
             raise ConfigError(f"配置文件 {self.path} 格式错误（应为 UTF-8 编码的 TOML）：{exc}") from None
         if "body" in doc:
             doc["bodies"] = doc.pop("body")
+        # The file's names for two settings whose fields are named otherwise. Not field aliases: pydantic-settings
+        # would also read an alias from the environment without the REQUEST_FLOW_ prefix, so that a stray `POLICY`
+        # variable could change the statutory periods.
+        for key, name in (("policy", "policy_settings"), ("calendar_dirs", "calendar_dirs_extra")):
+            if key in doc:
+                doc[name] = doc.pop(key)
         return doc
 
 
@@ -213,8 +219,8 @@ class Settings(BaseSettings):
     notify_to: str | None = None
     timezone: str = "Asia/Shanghai"
     data_dir: Path | None = None
-    calendar_dirs_extra: list[Path] = Field(default_factory=list, alias="calendar_dirs")
-    policy_settings: PolicySettings = Field(default_factory=PolicySettings, alias="policy")
+    calendar_dirs_extra: list[Path] = Field(default_factory=list)  # `calendar_dirs` in the file
+    policy_settings: PolicySettings = Field(default_factory=PolicySettings)  # `[policy]` in the file
     bodies: list[BodyProfile] = Field(default_factory=list)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
@@ -341,7 +347,8 @@ _PYDANTIC_WORDS = {
 
 def _explain(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]).replace("bodies", "body")
+    names = {"bodies": "body", "policy_settings": "policy", "calendar_dirs_extra": "calendar_dirs"}  # as the file says
+    where = ".".join(names.get(str(p), str(p)) for p in err["loc"])
     words = _PYDANTIC_WORDS.get(err["type"]) or err["msg"].removeprefix("Value error, ")
     return f"配置有误：{where}：{words}"
 

@@ -210,3 +210,17 @@ def test_new_acts_refuse_bad_input_and_change_nothing(rf_sqlite, case_id, args, 
     line = rf.refused(*[a.replace("{c}", case_id) for a in args], code=code)
     assert word in line, line
     assert snapshot(rf, case_id) == before
+
+
+def test_a_stray_environment_variable_changes_no_statutory_period(rf_sqlite, tmp_path):
+    # only REQUEST_FLOW_* variables and the config file are settings: `POLICY` in the environment is nobody's
+    rf = rf_sqlite
+    stray = {"POLICY": '{"correction_period": 1, "shift_nonworking_receipt": true}', "CALENDAR_DIRS": '["/nonexistent"]'}
+    c = rf.json("case", "new", "--applicant", "张某", "--type", "natural_person", "--channel", "in_person",
+                "--received", "2025-03-01", env=stray)
+    assert c["counting"] == "strict" and c["deadlines"]["reply_due"] == "2025-03-28"
+    # the file's [policy] still applies, and a bad value there is named as the file names it
+    conf = tmp_path / "bad.toml"
+    conf.write_text("[policy]\ncorrection_period = 0\n", encoding="utf-8")
+    line = rf.refused("case", "list", env={"REQUEST_FLOW_CONFIG": str(conf)}, code=2)
+    assert "policy.correction_period" in line
