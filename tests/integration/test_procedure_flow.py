@@ -199,3 +199,15 @@ def test_find_a_case_by_applicant_request_or_letter_number(rf):
     # the request is shown by its first 16 characters and an ellipsis
     assert "欧阳某某" in out and "2024年老旧小区改造项目的招标…" in out and a in out
     assert "不能为空" in rf.refused("case", "find", " ", code=2)
+
+
+def test_entered_text_in_the_terminal_is_text_not_markup(rf):
+    # Rich would read "[/bold]" as a closing tag (and fail), "[red]" as a colour: names and requests print as typed
+    name, asked = "张[/bold][red]某", "查询[b]某文件[/b]"
+    c = rf.json("case", "new", "--applicant", name, "--type", "natural_person", "--channel", "in_person",
+                "--received", "2025-03-03", "--content", asked)["id"]
+    rf.ok("case", "consult", c, "--party", "某[/i]公司", "--on", "2025-03-04")
+    shown = rf.ok("case", "show", c).stdout
+    assert name in shown and "某[/i]公司" in shown
+    listed = rf.ok("case", "list").stdout
+    assert name in listed and "查询[b]某文件[/b]" in listed

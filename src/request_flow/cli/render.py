@@ -197,10 +197,17 @@ def _console():
     return console()
 
 
+def _text(value: Any) -> str:
+    """Entered text inside Rich markup: printed as typed ("[/b]" in a name is text, not a closing tag)."""
+    from rich.markup import escape
+
+    return escape(str(value))
+
+
 def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | None = None) -> None:
     con = _console()
     received = view.received_on.isoformat() if view.received_on else "待确认"
-    con.print(f"[bold]{row.id}[/bold]  {STATE_LABELS[view.state]}  申请人：{row.applicant_name}"
+    con.print(f"[bold]{row.id}[/bold]  {STATE_LABELS[view.state]}  申请人：{_text(row.applicant_name)}"
               f"（{ApplicantType(row.applicant_type).label}）  渠道：{Channel(row.channel).label}  收到申请：{received}")
     if view.outcome:
         con.print(f"处理结果：{outcome_label(view.outcome)}" + (f"  办结日期：{view.concluded_on.isoformat()}" if view.concluded_on else ""))
@@ -210,7 +217,7 @@ def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | No
     for note in view.late:
         con.print(f"[yellow]记录：{note}[/yellow]")
     if view.void:
-        con.print(f"[yellow]已于{view.void['on'].isoformat()}作废（{view.void['reason']}），不计入年度报告和收费件数[/yellow]")
+        con.print(f"[yellow]已于{view.void['on'].isoformat()}作废（{_text(view.void['reason'])}），不计入年度报告和收费件数[/yellow]")
     for ref in view.letters.values():
         sent = f"，{ref.delivered_on.isoformat()}送达" if ref.delivered_on else ""
         old = f"，已由{ref.superseded_by}更正重发" if ref.superseded_by else ""
@@ -225,7 +232,7 @@ def print_case(ctx: Any, row: CaseFile, view: CaseView, events: list[Event] | No
         for name, d in view.deadlines.items():
             con.print(f"{DEADLINE_LABELS.get(name, name)}")
             for line in d.lines():
-                con.print(f"  {line}")
+                con.print(f"  {line}", markup=False)
     con.print("\n[bold]办理记录[/bold]")
     for e in events:
         why = f"  理由：{e.reason}" if e.reason else ""
@@ -253,7 +260,7 @@ def print_list(ctx: Any, rows: list[CaseFile]) -> None:
         due = (r.reply_due.isoformat() if r.reply_due else "—") + ("（暂定）" if r.provisional else "")
         asked = (r.content or "").replace("\n", " ")
         asked = asked[:16] + "…" if len(asked) > 16 else asked
-        table.add_row(r.id, r.applicant_name, asked, STATE_LABELS.get(r.state, r.state),
+        table.add_row(r.id, _text(r.applicant_name), _text(asked), STATE_LABELS.get(r.state, r.state),
                       _iso(r.received_on) or "待确认", due, _iso(r.next_due) or "—", left, outcome_label(r.outcome) or "")
     con.print(table)
     con.print(f"共 {len(rows)} 件")
