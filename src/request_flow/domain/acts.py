@@ -383,11 +383,10 @@ def decide(view: CaseView, on: date, outcome: str, facts: dict[str, str | None],
         data["objection_unfounded"] = objection_unfounded
     letter = None
     if public_interest:
-        data["public_interest"] = public_interest
-        if view.third_party_objected:
-            letter = "override"
-            data["wait_days"] = override_wait_days
-            data["delivery"] = override_delivery
+        data["public_interest"] = public_interest  # only after an objection (_objection): the override notice
+        letter = "override"
+        data["wait_days"] = override_wait_days
+        data["delivery"] = override_delivery
     return Draft("decide", on, data, letter_kind=letter)
 
 

@@ -106,7 +106,6 @@ class CaseView:
     correction_notice_due: date | None = None  # kept after the notice, to judge whether it was late
     correction_notice_on: date | None = None
     corrected_on: date | None = None
-    request_content: str | None = None  # what the corrected application asks for (`case corrected --content`)
     correction_period: int | None = None  # the working days the correction notice gave (a reopen gives them again)
     consultations: list[Consultation] = field(default_factory=list)
     extension_total: int = 0
@@ -121,7 +120,6 @@ class CaseView:
     replied_on_time: bool | None = None
     late: list[str] = field(default_factory=list)  # acts recorded as late and deadlines missed, in words
     missed: list[date] = field(default_factory=list)  # reply deadlines that passed unanswered
-    reopened: list[date] = field(default_factory=list)
     void: dict[str, Any] | None = None  # {"on", "reason", "approver"} for a registration voided as an error
     last_on: date | None = None  # the last act in the date order (deliveries and appeals excluded)
 
@@ -315,8 +313,6 @@ class _Replay:
     def corrected(self, ev: Event, letter: str | None) -> str | None:
         view = self.view
         view.corrected_on = ev.on
-        if ev.data.get("content"):
-            view.request_content = ev.data["content"]
         if self.correction_due and ev.on > self.correction_due.due:
             view.late.append(f"补正后的申请于{ev.on.isoformat()}收到，晚于补正期限{self.correction_due.due.isoformat()}"
                              "（未逾期终止，予以接受）")
@@ -414,7 +410,6 @@ class _Replay:
 
     def reopen(self, ev: Event, letter: str | None) -> str | None:
         view = self.view
-        view.reopened.append(ev.on)
         view.outcome, view.concluded_on = None, None
         method, period = ev.data.get("delivery"), int(ev.data["period"])
         if ev.data["reopened"] == "no_correction":

@@ -141,7 +141,6 @@ OUTCOMES: dict[str, OutcomeDef] = {
 
 # Outcomes that refuse disclosure: review before court (行政复议法 Art. 23), docs/letters.md, "Remedies".
 REFUSAL_OUTCOMES = frozenset(c for c in OUTCOMES if c.startswith("withheld.") and c != "withheld.administrative_query")
-DISCLOSING_OUTCOMES = frozenset({"disclosed", "partial"})
 
 APPEAL_KINDS = {
     "reconsideration": "行政复议",

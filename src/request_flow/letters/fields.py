@@ -103,11 +103,11 @@ def template_name(kind: str, variant: str) -> str:
     return f"{kind}.html"
 
 
-def build(issue: Issue, body: Any, *, override_wait_days: int | None = None) -> dict[str, Any]:
+def build(issue: Issue, body: Any, *, override_wait_days: int = 0) -> dict[str, Any]:
     """The fields of one letter. `body` is the issuing body's profile (config.BodyProfile).
 
     `override_wait_days`: the working days a body waits, after the third party receives the override notice,
-    before it discloses (0: none). Not given: the body's `override_wait_days` where it has one, else 0."""
+    before it discloses (0: none); the wait recorded with the decision (`wait_days`) takes precedence."""
     act = issue.events[-1]
     after, before = issue.after, issue.before
     kind = issue.kind
@@ -122,8 +122,6 @@ def build(issue: Issue, body: Any, *, override_wait_days: int | None = None) -> 
     organisation = a.applicant_type != ApplicantType.NATURAL_PERSON.value
     corrected = _last(issue.events, "corrected")
     corrected_content = _s(corrected.data.get("content")) if corrected else ""
-    if override_wait_days is None:
-        override_wait_days = int(getattr(body, "override_wait_days", 0) or 0)
     if kind == "override" and "wait_days" in act.data:  # the wait recorded with the decision is the one that binds
         override_wait_days = int(act.data["wait_days"])
     data: dict[str, Any] = {
@@ -237,13 +235,8 @@ def _receipt(issue: Issue, act: Event, before: CaseView | None, after: CaseView,
     """How the reply period was counted (docs/clocks.md, "Receipt on a non-working day"): plainly from the day of receipt ("strict"), or,
     where a body's rule says so, from the next working day when it arrived on a non-working day ("shifted")."""
     received, start = after.received_on, after.clock_start
-    shifted_start = bool(received and start and start != received)
-    # Until the case records them (CaseView.counting, .received_on_workday), a shifted start is the only sign
-    # of a receipt on a non-working day; a strict count then reads as the plain period, which it is.
-    counting = getattr(after, "counting", None) or ("shifted" if shifted_start else "strict")
-    workday = getattr(after, "received_on_workday", None)
-    if workday is None:
-        workday = not shifted_start
+    counting = after.counting  # the rule recorded on the case at registration
+    workday = after.received_on_workday is not False  # not received yet: nothing to explain
     count_from = start if (counting == "shifted" and start) else received
     due = after.due("reply_due")
     return {

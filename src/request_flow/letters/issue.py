@@ -82,15 +82,10 @@ def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[s
     return Rendered(kind, variant, data["letter"]["number"], name, version, sources, data, files, used)
 
 
-def override_wait_days(settings: Any) -> int | None:
-    """The working days a body waits before disclosing over an objection (the policy setting
-    `override_wait_days` once it exists; until then None, and the builder reads the body's profile, else 0)."""
-    value = getattr(settings.policy(), "override_wait_days", None)
-    return None if value is None else int(value)
-
-
 def render_issue(settings: Any, body: Any, issue: fields.Issue) -> Rendered:
-    return render_data(settings, body, fields.build(issue, body, override_wait_days=override_wait_days(settings)))
+    # the override notice states the wait recorded with its decision; the policy's is the fallback
+    wait = settings.policy().override_wait_days
+    return render_data(settings, body, fields.build(issue, body, override_wait_days=wait))
 
 
 def sample_data(ctx: Any, kind: str, variant: str, form: str = "") -> dict[str, Any]:
