@@ -76,6 +76,9 @@ def create_app() -> Celery:
                       "options": {"expires": max(r.sweep_seconds, 1.0)}},
             "send": {"task": "request_flow.send", "schedule": r.dispatch_seconds,
                      "options": {"expires": max(r.dispatch_seconds, 1.0)}},
+            # letters still waiting for their PDF and DOCX (a message lost with the broker, a failed try)
+            "render_pending": {"task": "request_flow.render_pending", "schedule": r.dispatch_seconds,
+                               "options": {"expires": max(r.dispatch_seconds, 1.0)}},
             # every day at digest_time (Asia/Shanghai); the task itself skips days off by the official calendar
             "digest": {"task": "request_flow.digest", "schedule": crontab(hour=hour, minute=minute),
                        "options": {"expires": 3600}},
