@@ -70,6 +70,8 @@ def create_app() -> Celery:
         broker_transport=(f"{__name__}:RedisTransport" if (s.broker_url or "").startswith(("redis://", "rediss://"))
                           else None),
         worker_cancel_long_running_tasks_on_connection_loss=False,
+        # a render that hangs is killed (its try then counts, docs/letters.md "Rendering by the workers")
+        task_annotations={"request_flow.render_letter": {"time_limit": s.letters.render_timeout_seconds}},
         beat_schedule={
             # `expires`: a tick that waited in the broker past its interval is dropped, the next one does it all
             "sweep": {"task": "request_flow.sweep", "schedule": r.sweep_seconds,

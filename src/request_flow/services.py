@@ -317,15 +317,18 @@ def _store_letters(ctx: Context, conn: Any, rendered: list[Any]) -> None:
 
 def _copy_letters(ctx: Context, rendered: list[Any], year: int) -> None:
     """After the commit: the copies under the data folder, and the letters handed to the workers to draw."""
-    if rendered:
-        from .letters.archive import materialize
-
-        for r in rendered:
-            materialize(ctx.settings, ctx.body.code, year, r.number, r.files)
-        if _workers_render(ctx) and ctx.settings.broker_url:
+    if not rendered:
+        return
+    if _workers_render(ctx):  # the worker writes the copies once it has drawn the rest (`letters list` would too)
+        if ctx.settings.broker_url:
             from .letters.queue import enqueue
 
             enqueue(ctx.settings.broker_url, [r.number for r in rendered])
+        return
+    from .letters.archive import materialize
+
+    for r in rendered:
+        materialize(ctx.settings, ctx.body.code, year, r.number, r.files)
 
 
 def _workers_render(ctx: Context) -> bool:
@@ -879,7 +882,7 @@ def render_letter(ctx: Context, number: str, worker: str = "", force: bool = Fal
     from .letters import LetterError, archive
     from .letters.issue import finish
 
-    allowed, stale = ctx.settings.letters.render_tries, ctx.settings.letters.render_retry_seconds
+    allowed, stale = ctx.settings.letters.render_tries, ctx.settings.letters.render_timeout_seconds
     with ctx.session() as s:
         letter = s.get(Letter, number)
         if letter is None:
@@ -914,7 +917,7 @@ def render_letter(ctx: Context, number: str, worker: str = "", force: bool = Fal
             if a.drawn:
                 return "done"
             raise exc
-    archive.materialize(ctx.settings, letter.body, letter.issued_on.year, number, files)
+    archive.materialize(ctx.settings, letter.body, letter.issued_on.year, number, {**files, "html": html.encode("utf-8")})
     return "rendered"
 
 

@@ -47,8 +47,8 @@ def _item(a: Any, paths: dict[str, Path], conf: Any) -> dict[str, Any]:
         "delivery_method": x.delivery_method, "delivery_proof": x.delivery_proof,
         "files": [str(p) for p in paths.values()],
         # where the workers draw the PDF and DOCX: not drawn yet, or given up on after its tries (the reason)
-        "pending": a.pending(conf.render_tries, conf.render_retry_seconds),
-        "failed": a.failed(conf.render_tries, conf.render_retry_seconds),
+        "pending": a.pending(conf.render_tries, conf.render_timeout_seconds),
+        "failed": a.failed(conf.render_tries, conf.render_timeout_seconds),
     }
 
 

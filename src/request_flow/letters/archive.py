@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +28,8 @@ from .issue import Rendered
 FORMAT_ORDER = ("pdf", "docx", "html")
 
 
-def engine_versions() -> str:
+@lru_cache(maxsize=1)
+def engine_versions() -> str:  # read once a process: importlib.metadata parses the packages' files every call
     from importlib.metadata import version
 
     return " ".join(f"{p}/{version(p)}" for p in ("weasyprint", "python-docx", "jinja2"))
@@ -101,21 +103,22 @@ class Archived:
         """Its PDF and DOCX are archived (an act that renders itself stores them with the letter)."""
         return "pdf" in self.files and "docx" in self.files
 
-    def failed(self, allowed: int, stale_seconds: float) -> str | None:
+    def failed(self, allowed: int, timeout_seconds: float) -> str | None:
         """The reason, once the workers have used up their tries without drawing it: `allowed` tries failed, or
-        were started and never finished (the process died) within `stale_seconds` of the last one starting."""
+        were started and never finished (the process died): the last started longer ago than a try may run
+        (`timeout_seconds`, the workers' time limit for a render)."""
         t = self.tries
         if self.drawn or self.render is None or t.started < allowed:
             return None
         if t.errors >= allowed:
             return t.last_error
-        if t.last_start is not None and (datetime.now(ZoneInfo("UTC")) - _utc(t.last_start)).total_seconds() > stale_seconds:
+        if t.last_start is not None and (datetime.now(ZoneInfo("UTC")) - _utc(t.last_start)).total_seconds() > timeout_seconds:
             return t.last_error or "生成文书的进程多次中断"
         return None  # the last try is still under way
 
-    def pending(self, allowed: int, stale_seconds: float) -> bool:
+    def pending(self, allowed: int, timeout_seconds: float) -> bool:
         """Waiting for the workers (a letter reserved before letters were issued has no render and never waits)."""
-        return self.render is not None and not self.drawn and self.failed(allowed, stale_seconds) is None
+        return self.render is not None and not self.drawn and self.failed(allowed, timeout_seconds) is None
 
 
 def _utc(moment: datetime) -> datetime:

@@ -15,12 +15,12 @@ RENDER_TASK = "request_flow.render_letter"
 QUEUE = "request_flow"  # the workers' default queue (workers/app.py)
 
 log = logging.getLogger("request_flow.letters")
-_producers: dict[str, Any] = {}
+_producers: dict[str, Any] = {}  # broker URL -> (Celery app, producer on an open connection), reused by every act
 
 
-def _producer(broker_url: str) -> Any:
-    app = _producers.get(broker_url)
-    if app is None:
+def _producer(broker_url: str) -> tuple[Any, Any]:
+    held = _producers.get(broker_url)
+    if held is None:
         from celery import Celery
 
         app = Celery("request_flow_producer", broker=broker_url, set_as_current=False)
@@ -30,8 +30,10 @@ def _producer(broker_url: str) -> Any:
             # a broker that is down must not hold the clerk's command: the letter waits in the database instead
             broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 0},
         )
-        _producers[broker_url] = app
-    return app
+        connection = app.connection_for_write()
+        connection.ensure_connection(max_retries=0)
+        held = _producers[broker_url] = (app, app.amqp.Producer(connection, auto_declare=True))
+    return held
 
 
 def enqueue(broker_url: str, numbers: list[str]) -> bool:
@@ -39,12 +41,17 @@ def enqueue(broker_url: str, numbers: list[str]) -> bool:
     if not numbers:
         return True
     try:
-        app = _producer(broker_url)
-        with app.producer_or_acquire() as producer:
-            for number in numbers:
-                app.send_task(RENDER_TASK, args=[number], queue=QUEUE, retry=False, producer=producer)
+        app, producer = _producer(broker_url)
+        for number in numbers:
+            app.send_task(RENDER_TASK, args=[number], queue=QUEUE, retry=False, producer=producer)
         return True
     except Exception as exc:  # noqa: BLE001 - any broker failure: the letter stays pending, nothing is lost
+        held = _producers.pop(broker_url, None)
+        if held is not None:
+            try:
+                held[1].connection.close()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
         log.warning("letters %s left pending: the broker could not be reached (%s)", ", ".join(numbers),
                     type(exc).__name__)
         return False
