@@ -244,10 +244,14 @@ def _append(ctx: Context, uow: UnitOfWork, row: CaseFile, events: list[Event], d
         numbers = reserved
         data, new_event, view = compose(numbers)
         rendered = _render_letters(ctx, s, row, [*events, new_event], before, view, list(zip(kinds, numbers)))
-    report_locks.on_act(ctx, s.connection(), row, events, new_event, view)  # locked years; appeal and reply caches
     _hold_for_tests()
+    counted_before = report_locks.counted(row)  # what the case counts in now, before the cache is rewritten
     if not _write_cache(s, row, view):
         raise uow.conflict()
+    # Locked years (and the appeal and reply caches), checked after the first write: SQLite's one write lock is
+    # held from here to the commit, so no `report lock` can commit in between; on PostgreSQL the check takes the
+    # shared side of the report lock until the commit (store/locks.py, docs/report.md "Locking and corrections").
+    report_locks.on_act(ctx, s.connection(), row, counted_before, events, new_event, view)
     conn, now = s.connection(), datetime.now(ZoneInfo("UTC"))
     conn.execute(_INSERT_EVENT, {"case_id": row.id, "seq": seq, "kind": draft.kind, "happened_on": draft.on,
                                  "data": data, "actor": ctx.user, "reason": draft.reason, "recorded_at": now})

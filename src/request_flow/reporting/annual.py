@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from ..domain import report as R
 from ..domain.errors import BadInput, Refused
-from ..store.locks import appeals_rule, locks_of
+from ..store.locks import appeals_rule, hold_for_locking, locks_of
 from ..store.models import ReportCorrection, ReportLock
 from . import compute
 
@@ -30,34 +30,36 @@ def tables(conn, body: str, year: int, rule: str) -> tuple[dict, dict, list[str]
     return t3, t4, anomalies
 
 
-def build(ctx: Any, year: int) -> dict[str, Any]:
+def build(ctx: Any, year: int, conn: Any = None) -> dict[str, Any]:
+    """The year's report; on `conn` when given (`lock` builds its snapshot in its own transaction)."""
+    if conn is None:
+        with ctx.session() as s:
+            return build(ctx, year, s.connection())
     check_year(ctx, year)
     body = ctx.body
     rule = appeals_rule(ctx)
-    with ctx.session() as s:
-        conn = s.connection()
-        t3, t4, anomalies = tables(conn, body.code, year, rule)
-        locks = locks_of(conn, body.code)
-        prev_t3, _, _ = tables(conn, body.code, year - 1, rule)
-        checks = R.check_tables(t3, t4, prev_t3["carried_out"], f"{year - 1}年度报表")
-        prev = locks.get(year - 1)
-        if prev is not None:  # the published figure may differ after a recorded correction: say so
-            published = prev.snapshot["table3"]["carried_out"]
-            notes = [f"「{R.COLUMNS[c]}」列已公布{published[c]}、更正后{prev_t3['carried_out'][c]}"
-                     for c in R.COLUMNS if published[c] != prev_t3["carried_out"][c]]
-            if notes:
-                check4 = next(c for c in checks if c.name == "carried_over")
-                check4.detail = "；".join(filter(None, [check4.detail, f"{year - 1}年度报告公布后有更正：" + "，".join(notes)
-                                                       + f"（见{year - 1}年度报告的更正说明）"]))
-        checks.append(compute.records_check(conn, body.code, year, t3, anomalies))
-        fees = compute.fees_collected(conn, body.code, year)
-        lock = locks.get(year)
-        corr = ReportCorrection.__table__.c
-        corrections = [
-            {"recorded_at": r.recorded_at.isoformat(timespec="seconds"), "case": r.case_id, "what": r.what,
-             "reason": r.reason, "actor": r.actor, "cells": r.cells}
-            for r in conn.execute(select(ReportCorrection.__table__).where(corr.body == body.code, corr.year == year)
-                                  .order_by(corr.recorded_at, corr.id))]
+    t3, t4, anomalies = tables(conn, body.code, year, rule)
+    locks = locks_of(conn, body.code)
+    prev_t3, _, _ = tables(conn, body.code, year - 1, rule)
+    checks = R.check_tables(t3, t4, prev_t3["carried_out"], f"{year - 1}年度报表")
+    prev = locks.get(year - 1)
+    if prev is not None:  # the published figure may differ after a recorded correction: say so
+        published = prev.snapshot["table3"]["carried_out"]
+        notes = [f"「{R.COLUMNS[c]}」列已公布{published[c]}、更正后{prev_t3['carried_out'][c]}"
+                 for c in R.COLUMNS if published[c] != prev_t3["carried_out"][c]]
+        if notes:
+            check4 = next(c for c in checks if c.name == "carried_over")
+            check4.detail = "；".join(filter(None, [check4.detail, f"{year - 1}年度报告公布后有更正：" + "，".join(notes)
+                                                   + f"（见{year - 1}年度报告的更正说明）"]))
+    checks.append(compute.records_check(conn, body.code, year, t3, anomalies))
+    fees = compute.fees_collected(conn, body.code, year)
+    lock = locks.get(year)
+    corr = ReportCorrection.__table__.c
+    corrections = [
+        {"recorded_at": r.recorded_at.isoformat(timespec="seconds"), "case": r.case_id, "what": r.what,
+         "reason": r.reason, "actor": r.actor, "cells": r.cells}
+        for r in conn.execute(select(ReportCorrection.__table__).where(corr.body == body.code, corr.year == year)
+                              .order_by(corr.recorded_at, corr.id))]
     doc: dict[str, Any] = {
         "body": body.name,
         "body_code": body.code,
@@ -96,16 +98,19 @@ def lock(ctx: Any, year: int) -> dict[str, Any]:
     check_year(ctx, year)
     if year >= ctx.today().year:
         raise Refused(f"{year}年尚未结束，不能锁定其年度报告（报告在次年公布后锁定）")
-    doc = build(ctx, year)
-    if doc["locked"] is not None:
-        raise Refused(f"{year}年度报告已于{doc['locked']['at']}由{doc['locked']['by']}锁定")
-    # check 4 may fail on purpose: the year before was corrected after its publication (the report says so)
-    failing = [c for c in doc["checks"] if not c["ok"] and c["name"] != "carried_over"]
-    if failing:
-        raise Refused(f"{year}年度报表未通过勾稽关系检查（{R.CHECK_TITLES[failing[0]['name']]}：{failing[0]['detail']}），不能锁定")
-    with ctx.session() as s:
-        s.add(ReportLock(body=ctx.body.code, year=year, locked_at=datetime.now(ZoneInfo("UTC")), locked_by=ctx.user,
-                         snapshot={"table3": doc["table3"], "table4": doc["table4"]}))
+    with ctx.session() as s:  # the snapshot and the lock in one transaction that no act can slip into
+        conn = s.connection()
+        hold_for_locking(conn, ctx.body.code)
+        doc = build(ctx, year, conn)
+        if doc["locked"] is not None:
+            raise Refused(f"{year}年度报告已于{doc['locked']['at']}由{doc['locked']['by']}锁定")
+        # check 4 may fail on purpose: the year before was corrected after its publication (the report says so)
+        failing = [c for c in doc["checks"] if not c["ok"] and c["name"] != "carried_over"]
+        if failing:
+            raise Refused(f"{year}年度报表未通过勾稽关系检查（{R.CHECK_TITLES[failing[0]['name']]}：{failing[0]['detail']}），不能锁定")
+        conn.execute(insert(ReportLock.__table__), {
+            "body": ctx.body.code, "year": year, "locked_at": datetime.now(ZoneInfo("UTC")), "locked_by": ctx.user,
+            "snapshot": {"table3": doc["table3"], "table4": doc["table4"]}})
         s.commit()
     return build(ctx, year)
 
