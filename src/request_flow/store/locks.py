@@ -60,7 +60,7 @@ def locks_of(conn: Connection, body: str) -> dict[int, Any]:
 
 def hold_for_locking(conn: Connection, body: str) -> None:
     """`report lock`: take the exclusive side before reading the tables, so that the snapshot and the lock are one
-    transaction that no act can slip into (docs/report.md, "Locking a year"). PostgreSQL: a transaction-scoped
+    transaction that no act can slip into (docs/report.md, "Locking and corrections"). PostgreSQL: a transaction-scoped
     advisory lock, which waits for the acts that read the locks as they were and holds back those that would
     read them now. SQLite: the database's one write lock, taken at once by a write that changes nothing; an act
     that read the locks before it cannot write after it (its snapshot is stale) and is told to try again."""
