@@ -161,6 +161,35 @@ def cases(
                        + (f"{it['concluded_on']}办结：{outcome_label(it['outcome'])}" if it["concluded_on"] else "未办结"))
 
 
+@report_app.command("timeliness")
+def timeliness(
+    year: YearOpt,
+    bodies: Annotated[str | None, typer.Option("--bodies", help="all（全部已配置的机关）或以逗号分隔的机关代码；默认当前机关")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="terminal、json 或 xlsx（含图表）")] = "terminal",
+    out: Annotated[str | None, typer.Option("--out", help="xlsx 的输出文件（默认写到当前目录）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（同 --format json）")] = False,
+) -> None:
+    """各机关的办理时效：办结、按期答复、逾期答复、逾期未答复、答复用时中位数、延长答复期限。"""
+    if fmt not in ("terminal", "json", "xlsx"):
+        raise BadInput(f"--format 应为 terminal、json、xlsx 之一，不是「{fmt}」")
+    from ..reporting import timeliness as tl
+
+    doc = tl.build(_ctx(), year, bodies)
+    if as_json or fmt == "json":
+        emit(doc)
+        return
+    if fmt == "terminal":
+        tl.print_table(doc)
+        return
+    path = Path(out) if out else Path.cwd() / f"{year}年度政府信息公开申请办理时效.xlsx"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tl.write_xlsx(doc, path)
+    except OSError as exc:
+        raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
+    typer.echo(f"已写出：{path.resolve()}")
+
+
 @report_app.command("lock")
 def lock(year: YearOpt, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """年度报告公布后锁定该年度：此后改变该年度表格的办理将被拒绝，或须作为更正记录并写明理由。"""
