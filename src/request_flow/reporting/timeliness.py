@@ -24,7 +24,6 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
-from ..domain.errors import BadInput
 from ..domain.lifecycle import VOID
 from ..store.models import CaseEvent, CaseFile, CaseReply
 
@@ -41,28 +40,6 @@ FIELDS = {
     "median_workdays": "答复用时中位数（工作日）",
     "extensions": "延长答复期限",
 }
-
-
-def pick_bodies(ctx: Any, bodies: str | None) -> list[Any]:
-    """`--bodies`: absent, the current body; `all`, every configured body; else a comma list of body codes."""
-    configured = ctx.settings.all_bodies()
-    if bodies is None:
-        return [ctx.body]
-    if bodies.strip() == "all":
-        return list(configured)
-    by_code = {b.code: b for b in configured}
-    codes = [c.strip() for c in bodies.split(",")]
-    if not all(codes):
-        raise BadInput(f"--bodies 应为 all 或以逗号分隔的机关代码，不是「{bodies}」")
-    unknown = [c for c in codes if c not in by_code]
-    if unknown:
-        raise BadInput(f"没有配置代码为「{'、'.join(unknown)}」的机关（已配置：{'、'.join(by_code)}）")
-    seen: list[str] = []
-    for c in codes:
-        if c in seen:
-            raise BadInput(f"--bodies 中机关代码「{c}」重复")
-        seen.append(c)
-    return [by_code[c] for c in codes]
 
 
 def _median(values: list[int]) -> float | int | None:
@@ -96,7 +73,7 @@ def figures(conn: Connection, cal: Any, body: str, year: int, as_of: date) -> tu
 
 
 def build(ctx: Any, year: int, bodies: str | None) -> dict[str, Any]:
-    from .annual import check_year
+    from .annual import check_year, pick_bodies
 
     check_year(ctx, year)
     chosen = pick_bodies(ctx, bodies)
