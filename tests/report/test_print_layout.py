@@ -147,3 +147,22 @@ def test_terminal_view_fits_the_terminal(rf_sqlite, tmp_path):
                             ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"])
         if compact:
             assert "公益＝社会公益组织" in out and "未结＝尚未审结" in out
+
+
+def test_timeliness_sheet_prints_on_one_page_with_its_chart(tmp_path):
+    from request_flow.reporting import timeliness
+
+    names = ["示例县某某镇人民政府", "示例县某某局", "示例县某某街道办事处"]
+    rows = [{"body_code": f"B{i}", "body": name, "concluded": 100 + i, "replied_on_time": 80 + i, "replied_late": 10 + i,
+             "without_reply": 10, "overdue": 3 + i, "median_workdays": 12 + i, "extensions": 5 + i}
+            for i, name in enumerate(names)]
+    total = {"concluded": 303, "replied_on_time": 243, "replied_late": 33, "without_reply": 30, "overdue": 12,
+             "median_workdays": 13, "extensions": 18}
+    timeliness.write_xlsx({"year": 2025, "as_of": "2025-12-31", "bodies": rows, "total": total}, tmp_path / "t.xlsx")
+    (page,) = [p for p in to_pdf(tmp_path / "t.xlsx", tmp_path) if p.strip()]
+    lines = [" ".join(line.split()) for line in page.splitlines()]
+    for r in rows:
+        assert f"{r['body']} {r['concluded']} {r['replied_on_time']} {r['replied_late']} 10 {r['overdue']} " \
+               f"{r['median_workdays']} {r['extensions']}" in lines
+    assert "合计 303 243 33 30 12 13 18" in lines
+    assert "各机关申请的答复时效（件）" in squeeze(page)  # the chart's title

@@ -116,7 +116,7 @@ DOCX_T2_MM = {4: (48.0, 36.0, 36.0, 36.0), 2: (90.0, 66.0)}
 # landscape, so that every row label stands on one line beside its numbers.
 XLSX_T3_WIDTHS = {1: 19.0, 2: 15.0, 3: 70.0, **{k: 10.0 for k in range(4, 11)}}
 XLSX_T4_WIDTHS = {k: 8.5 for k in range(1, 16)}
-XLSX_T2_WIDTHS = {1: 22.0, 2: 18.0, 3: 18.0, 4: 18.0}
+XLSX_T2_WIDTHS = {1: 22.0, 2: 26.0, 3: 18.0, 4: 18.0}
 XLSX_FONT_PT = 10.0
 XLSX_LINE_PT = 14.0
 
