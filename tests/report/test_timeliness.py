@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 from openpyxl import load_workbook
+from rich.cells import cell_len
 
 from request_flow import services
 
@@ -108,6 +109,12 @@ def test_timeliness_per_body_and_in_total(rf, tmp_path):
     assert [x for x in town_line.replace("│", " ").split()][1:] == ["5", "2", "1", "2", "1", "22", "1"]
     total_line = next(line for line in out.splitlines() if "合计" in line)
     assert total_line.replace("│", " ").split()[1:] == ["7", "3", "1", "3", "1", "21", "1"]
+    # in 80 columns: short headings, explained, and each body's numbers beside the first line of its name
+    narrow = rf.ok("report", "timeliness", "--year", "2025", "--bodies", "all", env={"COLUMNS": "80"}).stdout
+    assert max(cell_len(line) for line in narrow.splitlines()) <= 80
+    dept_line = next(line for line in narrow.splitlines() if "示例县某某局" in line)
+    assert dept_line.split() == ["示例县某某局", "2", "1", "0", "1", "0", "20", "0"]
+    assert "逾期未结＝逾期未答复" in narrow
 
 
 def test_timeliness_spreadsheet_with_its_chart(rf_sqlite, tmp_path):

@@ -40,6 +40,8 @@ FIELDS = {
     "median_workdays": "答复用时中位数（工作日）",
     "extensions": "延长答复期限",
 }
+SHORT = {"concluded": "办结", "replied_on_time": "按期", "replied_late": "逾期", "without_reply": "其他办结",
+         "overdue": "逾期未结", "median_workdays": "用时中位", "extensions": "延期"}
 
 
 def _median(values: list[int]) -> float | int | None:
@@ -101,17 +103,19 @@ def print_table(doc: dict[str, Any], console=None) -> None:
     from ..console import console as _console
 
     con = console or _console()
-    compact = con.width < 120
-    t = Table(title=f"{doc['year']}年度各机关政府信息公开申请办理时效（截至{doc['as_of']}）",
-              box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD)
+    compact = con.width < 120  # as the annual report's terminal view: short headings, explained under the table
+    style = {"box": box.SIMPLE_HEAD, "show_edge": False, "padding": (0, 0, 0, 2), "pad_edge": False} if compact else {}
+    t = Table(title=f"{doc['year']}年度各机关政府信息公开申请办理时效（截至{doc['as_of']}）", **style)
     t.add_column("机关", overflow="fold")
     for k, label in FIELDS.items():
-        t.add_column("答复用时中位数" if compact and k == "median_workdays" else label, justify="right", overflow="fold")
+        t.add_column(SHORT[k] if compact else label, justify="right", no_wrap=True)
     for r in doc["bodies"]:
         t.add_row(r["body"], *[_fmt(r[k]) for k in FIELDS])
     if len(doc["bodies"]) > 1:
         t.add_row("合计", *[_fmt(doc["total"][k]) for k in FIELDS], style="bold")
     con.print(t)
+    if compact:
+        con.print("列：" + "，".join(f"{SHORT[k]}＝{FIELDS[k]}" for k in FIELDS if SHORT[k] != FIELDS[k]), soft_wrap=False)
     con.print("按期答复、逾期答复、未经答复办结之和等于办结数；逾期未答复为截至上述日期已过答复期限仍未办结的申请；"
               "答复用时自收到申请之日起按工作日计算（含补正、征求意见等不计入答复期限的时间）。", soft_wrap=False)
 
