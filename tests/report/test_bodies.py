@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from .helpers import COLS, ROWS, csv_file, two_bodies
+from .test_print_layout import check_table3, to_pdf
 
 HEAD = "ref,applicant_type,received_on,outcome,concluded_on\n"
 TOWN = HEAD + """T1,natural_person,2024-11-05,disclosed,2025-01-10
@@ -93,6 +94,13 @@ def test_combined_documents_and_bad_input(rf_sqlite, tmp_path):
     ws = load_workbook(out).worksheets[0]
     assert ws["A1"].value == "示例县 2025年政府信息公开工作年度报告"
     assert ws["D8"].value == 3 and ws["J8"].value == 3  # （一）予以公开: 3 natural persons, 3 in all
+
+    # the combined DOCX prints as a body's does: each row's label with its seven numbers, table 三 on one page
+    rf.ok("report", "annual", "--year", "2025", "--bodies", "all", "--name", "示例县", "--format", "docx",
+          "--out", tmp_path / "县.docx")
+    pages = to_pdf(tmp_path / "县.docx", tmp_path)
+    doc = annual_json(rf, "--bodies", "all", "--name", "示例县")
+    assert len(check_table3(pages, doc)) == 1 and "示例县" in pages[0]
 
     assert "没有配置代码为「CITY」的机关（已配置：TOWN、DEPT）" in rf.refused(
         "report", "annual", "--year", "2025", "--bodies", "CITY", code=2)
