@@ -35,14 +35,22 @@ def annual(
     fmt: Annotated[str, typer.Option("--format", help="terminal、json、xlsx、docx 或 html")] = "terminal",
     out: Annotated[str | None, typer.Option("--out", help="输出文件（json 默认输出到屏幕；其他文件格式默认写到当前目录）")] = None,
     texts: Annotated[str | None, typer.Option("--texts", help="工作人员撰写的正文和表二所在的文件夹（见 report texts）")] = None,
+    bodies: Annotated[str | None, typer.Option("--bodies", help="汇总本系统中多个机关：all（全部已配置的机关）或以逗号分隔的机关代码")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="汇总报告的名称（与 --bodies 同用，如“××县”）")] = None,
 ) -> None:
-    """计算并输出年度报告：表三、表四由办理记录生成，并做勾稽关系检查。"""
+    """计算并输出年度报告：表三、表四由办理记录生成，并做勾稽关系检查；--bodies 汇总多个机关。"""
     if fmt not in FORMATS:
         raise BadInput(f"--format 应为 {'、'.join(FORMATS)} 之一，不是「{fmt}」")
     from ..reporting import annual as annual_mod
 
     ctx = _ctx()
-    doc = annual_mod.build(ctx, year)
+    if name is not None and bodies is None:
+        raise BadInput("--name 只用于汇总报告，请同时给出 --bodies")
+    if name is not None and not name.strip():
+        raise BadInput("--name 不能为空")
+    chosen = annual_mod.pick_bodies(ctx, bodies) if bodies is not None else [ctx.body]
+    doc = (annual_mod.combined(ctx, year, chosen, name.strip() if name else None) if bodies is not None
+           else annual_mod.build(ctx, year))
     if fmt == "json":
         text = json.dumps(doc, ensure_ascii=False, indent=2)
         if out:
@@ -63,12 +71,24 @@ def annual(
     with ctx.session() as s:
         from ..reporting.compute import by_month
 
-        months = by_month(s.connection(), ctx.body.code, year)
+        parts = [by_month(s.connection(), b.code, year) for b in chosen]
+    months = _add_months(parts)
     documents.write(fmt, doc, staff, months, path)
     for warning in staff.warnings:
         typer.echo(f"提示：{warning}", err=True)
     failing = [c for c in doc["checks"] if not c["ok"]]
     typer.echo(f"已写出：{path.resolve()}" + (f"（{len(failing)}项勾稽关系检查未通过，见报告）" if failing else ""))
+
+
+def _add_months(parts: list[dict]) -> dict:
+    """The chart's figures of several bodies, added month by month."""
+    def add(values: list):
+        return [sum(v) for v in zip(*values)]
+
+    first = parts[0]
+    return {"received": add([p["received"] for p in parts]), "on_time": add([p["on_time"] for p in parts]),
+            "late": add([p["late"] for p in parts]),
+            "concluded": {g: add([p["concluded"][g] for p in parts]) for g in first["concluded"]}}
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -133,13 +153,18 @@ def cases(
     year: YearOpt,
     row: Annotated[str, typer.Option("--row", help="表三的行代码（如 disclosed、carried_in），或表四的复议诉讼类型")],
     col: Annotated[str, typer.Option("--col", help="表三的列代码（如 natural_person、total），或表四的结果")] = "total",
+    bodies: Annotated[str | None, typer.Option("--bodies", help="汇总报告的单元格：all 或以逗号分隔的机关代码（每件注明机关）")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """列出报表某一单元格背后的案件（每个数字都可追溯到案件）。"""
+    """列出报表某一单元格背后的案件（每个数字都可追溯到案件；--bodies 时注明每件所属机关）。"""
     from ..domain import report as R
     from ..reporting import annual as annual_mod
 
-    items = annual_mod.behind(_ctx(), year, row, col)
+    ctx = _ctx()
+    if bodies is None:
+        items = annual_mod.behind(ctx, year, row, col)
+    else:
+        items = annual_mod.behind_bodies(ctx, year, row, col, annual_mod.pick_bodies(ctx, bodies))
     if as_json:
         emit(items)
         return
@@ -150,15 +175,51 @@ def cases(
     typer.echo(f"{title}：{len(items)}件")
     from .render import outcome_label
 
+    if bodies is not None:
+        counts: dict[str, int] = {}
+        for it in items:
+            counts[it["body"]] = counts.get(it["body"], 0) + 1
+        if counts:
+            typer.echo("其中：" + "，".join(f"{code} {n}件" for code, n in counts.items()))
     for it in items:
         ref = f"（原编号 {it['ref']}）" if it.get("ref") else ""
+        lead = f"{it['body']}  " if "body" in it else ""  # the body column of a combined cell
         if "appeal" in it:
             res = R.APPEAL_COLUMNS.get(it["result"] or "pending", "")
-            typer.echo(f"{it['id']}{ref}  第{it['appeal']}件 {it['filed_on']}提起  {res}"
+            typer.echo(f"{lead}{it['id']}{ref}  第{it['appeal']}件 {it['filed_on']}提起  {res}"
                        + (f" {it['decided_on']}" if it["decided_on"] else ""))
         else:
-            typer.echo(f"{it['id']}{ref}  收到{it['received_on']}  "
+            typer.echo(f"{lead}{it['id']}{ref}  收到{it['received_on']}  "
                        + (f"{it['concluded_on']}办结：{outcome_label(it['outcome'])}" if it["concluded_on"] else "未办结"))
+
+
+@report_app.command("timeliness")
+def timeliness(
+    year: YearOpt,
+    bodies: Annotated[str | None, typer.Option("--bodies", help="all（全部已配置的机关）或以逗号分隔的机关代码；默认当前机关")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="terminal、json 或 xlsx（含图表）")] = "terminal",
+    out: Annotated[str | None, typer.Option("--out", help="xlsx 的输出文件（默认写到当前目录）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（同 --format json）")] = False,
+) -> None:
+    """各机关的办理时效：办结、按期答复、逾期答复、逾期未答复、答复用时中位数、延长答复期限。"""
+    if fmt not in ("terminal", "json", "xlsx"):
+        raise BadInput(f"--format 应为 terminal、json、xlsx 之一，不是「{fmt}」")
+    from ..reporting import timeliness as tl
+
+    doc = tl.build(_ctx(), year, bodies)
+    if as_json or fmt == "json":
+        emit(doc)
+        return
+    if fmt == "terminal":
+        tl.print_table(doc)
+        return
+    path = Path(out) if out else Path.cwd() / f"{year}年度政府信息公开申请办理时效.xlsx"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tl.write_xlsx(doc, path)
+    except OSError as exc:
+        raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
+    typer.echo(f"已写出：{path.resolve()}")
 
 
 @report_app.command("lock")

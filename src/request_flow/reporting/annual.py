@@ -127,3 +127,85 @@ def behind(ctx: Any, year: int, row: str, col: str) -> list[dict[str, Any]]:
             raise BadInput(f"列代码「{col}」不存在，应为：{'、'.join(R.COLUMNS)}")
     with ctx.session() as s:
         return compute.cases_behind(s.connection(), ctx.body.code, year, row, col, appeals_rule(ctx))
+
+
+# -- several bodies of one installation ---------------------------------------------------------------------------
+
+def pick_bodies(ctx: Any, bodies: str | None) -> list[Any]:
+    """`--bodies`: absent, the current body; `all`, every configured body; else a comma list of body codes."""
+    configured = ctx.settings.all_bodies()
+    if bodies is None:
+        return [ctx.body]
+    if bodies.strip() == "all":
+        return list(configured)
+    by_code = {b.code: b for b in configured}
+    codes = [c.strip() for c in bodies.split(",")]
+    if not all(codes):
+        raise BadInput(f"--bodies 应为 all 或以逗号分隔的机关代码，不是「{bodies}」")
+    unknown = [c for c in codes if c not in by_code]
+    if unknown:
+        raise BadInput(f"没有配置代码为「{'、'.join(unknown)}」的机关（已配置：{'、'.join(by_code)}）")
+    seen: list[str] = []
+    for c in codes:
+        if c in seen:
+            raise BadInput(f"--bodies 中机关代码「{c}」重复")
+        seen.append(c)
+    return [by_code[c] for c in codes]
+
+
+
+def combined(ctx: Any, year: int, bodies: list[Any], name: str | None = None) -> dict[str, Any]:
+    """The combined report of several bodies sharing this installation (a county's or a city's 汇总), straight from
+    the records: each body's tables as `build` computes them, added cell by cell, and the same checks run on the
+    sum (check 4 against the sum of the bodies' previous year, check 6 over every body's records)."""
+    from dataclasses import replace
+
+    check_year(ctx, year)
+    parts = [build(replace(ctx, body=b), year) for b in bodies]
+    rule = appeals_rule(ctx)
+    t3, t4 = R.empty_table3(), R.empty_table4()
+    prev_out = {c: 0 for c in R.COLUMNS}
+    with ctx.session() as s:
+        conn = s.connection()
+        for b, part in zip(bodies, parts):
+            for table, into in (("table3", t3), ("table4", t4)):
+                for row, cells in part[table].items():
+                    for col, n in cells.items():
+                        into[row][col] += n
+            prev, _, _ = tables(conn, b.code, year - 1, rule)
+            for col in R.COLUMNS:
+                prev_out[col] += prev["carried_out"][col]
+    checks = R.check_tables(t3, t4, prev_out, f"{year - 1}年度各机关报表之和")
+    records = [(b, next(c for c in part["checks"] if c["name"] == "records")) for b, part in zip(bodies, parts)]
+    failing = [f"{b.name}：{c['detail']}" for b, c in records if not c["ok"]]
+    came_in = t3["new"]["total"] + t3["carried_in"]["total"]
+    checks.append(R.Check("records", not failing, "；".join(failing) or
+                          f"{len(bodies)}个机关本年涉及的申请共{came_in}件，每件在收到和办理两侧各计一次"))
+    codes = [b.code for b in bodies]
+    return {
+        "body": name or combined_name(bodies),
+        "body_code": "+".join(codes),
+        "year": year,
+        "table3": t3,
+        "table4": t4,
+        "checks": [c.to_json() for c in checks],
+        "fees": {"amount_yuan": sum(p["fees"]["amount_yuan"] for p in parts),
+                 "cases": sum(p["fees"]["cases"] for p in parts)},
+        "appeals_counted_by": rule,
+        "locked": None,
+        "corrections": [{**c, "what": f"{p['body']}：{c['what']}"} for p in parts for c in p["corrections"]],
+        "bodies": [{"body_code": p["body_code"], "body": p["body"], "locked": p["locked"] is not None,
+                    "checks_failed": [c["name"] for c in p["checks"] if not c["ok"]]} for p in parts],
+    }
+
+
+def combined_name(bodies: list[Any]) -> str:
+    names = [b.name for b in bodies]
+    return ("、".join(names) if len(names) <= 3 else f"{names[0]}等{len(names)}个机关") + "（汇总）"
+
+
+def behind_bodies(ctx: Any, year: int, row: str, col: str, bodies: list[Any]) -> list[dict[str, Any]]:
+    """The cases behind one cell of the combined report, each with its body."""
+    from dataclasses import replace
+
+    return [{"body": b.code, **item} for b in bodies for item in behind(replace(ctx, body=b), year, row, col)]
