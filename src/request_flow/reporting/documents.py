@@ -33,9 +33,9 @@ def write(fmt: str, doc: dict[str, Any], staff: StaffTexts, months: dict[str, An
         if fmt == "xlsx":
             write_xlsx(doc, staff, path)
         elif fmt == "docx":
-            write_docx(doc, staff, chart_png(doc, months, staff.warnings) if months else None, path)
+            write_docx(doc, staff, chart_png(doc, months, staff.warnings) if months is not None else None, path)
         elif fmt == "html":
-            path.write_text(render_html(doc, staff, chart_png(doc, months, staff.warnings) if months else None),
+            path.write_text(render_html(doc, staff, chart_png(doc, months, staff.warnings) if months is not None else None),
                             encoding="utf-8")
         else:  # pragma: no cover - the command checks the format
             raise BadInput(f"不支持的格式 {fmt}")

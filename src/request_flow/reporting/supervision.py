@@ -353,6 +353,8 @@ def combine(result: Result, year: int, name: str, allow_failing: bool = False,
     check_text(name, "--name（汇总报告的机关或地区名称）", required=True)
     say = warn or (lambda line: None)
     if result.unreadable:
+        if len(result.unreadable) == 1:
+            raise BadInput(f"{result.unreadable[0].error}；未汇总")
         for u in result.unreadable:
             say(u.error)
         raise BadInput(f"{len(result.unreadable)}个文件无法读取，未汇总：" + "、".join(u.file for u in result.unreadable))
@@ -366,10 +368,12 @@ def combine(result: Result, year: int, name: str, allow_failing: bool = False,
             bad.append(f"{r.file} 没有机关名称（JSON 的 body，或表格的标题行「××镇人民政府{year}年政府信息公开工作年度报告」）")
     for group in duplicates(result.reports):
         bad.append(f"{group[0].body}{year}年度的报表有{len(group)}份：" + "、".join(r.file for r in group))
+    if len(bad) == 1:
+        raise BadInput(f"{bad[0]}；未汇总")
     if bad:
         for line in bad:
             say(line)
-        raise BadInput(f"{len(bad)}处问题，未汇总：" + bad[0] + ("等" if len(bad) > 1 else ""))
+        raise BadInput(f"{len(bad)}处问题，未汇总（见上）")
     if not result.reports:
         raise BadInput("没有找到可汇总的报表（JSON 或 XLSX 文件）")
     present = {body_key(r.body): r for r in result.reports}
