@@ -89,7 +89,7 @@ def check(
         metavar="PATH")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
     out: Annotated[str | None, typer.Option("--out", help="把问题清单写成 XLSX（每个问题一行，可发回下级机关）")] = None,
-    body: Annotated[str | None, typer.Option("--body", help="XLSX 标题行没有机关名称时使用的机关名称")] = None,
+    body: Annotated[str | None, typer.Option("--body-name", help="XLSX 标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
     year: Annotated[int | None, typer.Option("--year", help="报表中没有年度时使用的年度")] = None,
 ) -> None:
     """对报表做勾稽关系检查（检查1–5；给出 --previous 时核对上年结转）：一份报表，或一个文件夹中各下级机关报送的全部报表。
@@ -225,7 +225,7 @@ def combine(
     previous: Annotated[list[str] | None, typer.Option("--previous", help="上年报表（文件或文件夹）：核对上年结转", show_default=False,
                                                           metavar="PATH")] = None,
     texts: Annotated[str | None, typer.Option("--texts", help="汇总报告正文和表二所在的文件夹（见 report texts）")] = None,
-    body: Annotated[str | None, typer.Option("--body", help="XLSX 标题行没有机关名称时使用的机关名称")] = None,
+    body: Annotated[str | None, typer.Option("--body-name", help="XLSX 标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
 ) -> None:
     """把下级机关同一年度的报表逐项相加，得到本地区的汇总报告，并做勾稽关系检查。
 
@@ -295,7 +295,7 @@ def _print_failing(result) -> None:
 @report_app.command("read")
 def read(
     file: Annotated[str, typer.Argument(help="年度报告格式的 XLSX（或 JSON）报表")],
-    body: Annotated[str | None, typer.Option("--body", help="标题行没有机关名称时使用的机关名称")] = None,
+    body: Annotated[str | None, typer.Option("--body-name", help="标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
     year: Annotated[int | None, typer.Option("--year", help="标题行没有年度时使用的年度")] = None,
     out: Annotated[str | None, typer.Option("--out", help="写入 JSON 文件（默认输出到屏幕）")] = None,
 ) -> None:

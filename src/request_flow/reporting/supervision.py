@@ -365,7 +365,7 @@ def combine(result: Result, year: int, name: str, allow_failing: bool = False,
         if r.year != year:
             bad.append(f"{r.file} 是{r.year}年度的报表，不是{year}年度")
         if not r.body:
-            bad.append(f"{r.file} 没有机关名称（JSON 的 body，或表格的标题行「××镇人民政府{year}年政府信息公开工作年度报告」）")
+            bad.append(f"{r.file} 没有机关名称（JSON 的 body，或表格的标题行「××镇人民政府{year}年政府信息公开工作年度报告」；表格没有标题行时用 --body-name 指定）")
     for group in duplicates(result.reports):
         bad.append(f"{group[0].body}{year}年度的报表有{len(group)}份：" + "、".join(r.file for r in group))
     if len(bad) == 1:

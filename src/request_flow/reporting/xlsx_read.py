@@ -45,9 +45,22 @@ def _row_keys() -> dict[str, str]:
 
 ROW_KEYS = _row_keys()
 HEADINGS = {_key(x) for x in ("三、本年度办理结果", *R.RESULT_GROUPS.values())}
+_HEADINGS_LONGEST_FIRST = sorted(HEADINGS, key=len, reverse=True)
 COLUMN_KEYS = {norm(label): code for code, label in R.COLUMNS.items()}
 APPEAL_KEYS = {norm(label): code for code, label in R.APPEAL_ROWS.items()}
 RESULT_KEYS = {norm(label): code for code, label in R.APPEAL_COLUMNS.items()}
+
+
+def row_code(label: str) -> str | None:
+    """The row code of a label as printed, also when the group is written in the same cell
+    (「（三）不予公开 1. 属于国家秘密」, 「三、本年度办理结果（一）予以公开」)."""
+    k = _key(label)
+    if k in ROW_KEYS:
+        return ROW_KEYS[k]
+    for h in _HEADINGS_LONGEST_FIRST:
+        if k.startswith(h) and len(k) > len(h):
+            return row_code(k[len(h):])
+    return None
 
 
 class _Sheet:
@@ -139,7 +152,7 @@ def _table3(sheets: list[_Sheet], formulas: Any) -> tuple[_Sheet, int, dict[str,
             label_col = next((c for c in range(first_num - 1, 0, -1) if sheet.text(r, c)), None)
             label = sheet.text(r, label_col) if label_col else None
             has_numbers = any((r, c) in sheet.values for c in columns.values())
-            code = ROW_KEYS.get(_key(label)) if label else None
+            code = row_code(label) if label else None
             if code is None:
                 if has_numbers and label_col is not None and _key(label) not in HEADINGS:
                     raise BadInput(f"{sheet.where(r, label_col)}的行名「{label}」无法识别：应为表三的25行之一（如「（一）予以公开」）")
