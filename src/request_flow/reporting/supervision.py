@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -392,17 +393,11 @@ def combine(result: Result, year: int, name: str, allow_failing: bool = False,
     included = [r for r in result.reports if r.ok]
     if not included:
         raise Refused("所有报表都未通过勾稽关系检查，没有可汇总的报表")
-    t3 = R.empty_table3()
-    t4 = R.empty_table4()
-    for r in included:
-        for row, cells in r.table3.items():
-            into = t3[row]
-            for c, v in cells.items():
-                into[c] += v
-        for kind, cells in r.table4.items():
-            into = t4[kind]
-            for c, v in cells.items():
-                into[c] += v
+    # cell by cell: for each row, the columns of every report zipped and summed
+    cols3, cols4 = tuple(R.COLUMNS), tuple(R.APPEAL_COLUMNS)
+    get3, get4 = itemgetter(*cols3), itemgetter(*cols4)
+    t3 = {row: dict(zip(cols3, map(sum, zip(*(get3(r.table3[row]) for r in included))))) for row in R.ROWS}
+    t4 = {k: dict(zip(cols4, map(sum, zip(*(get4(r.table4[k]) for r in included))))) for k in R.APPEAL_ROWS}
     previous = None
     if all(r.previous_carried_out for r in included):  # check 4 of the whole: the previous year's reports added up
         previous = {c: sum((r.previous_carried_out or {})[c] for r in included) for c in R.COLUMNS}
