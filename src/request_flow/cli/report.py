@@ -129,7 +129,7 @@ def _check_one(result, file: str, as_json: bool, out: str | None) -> None:
     r = result.reports[0]
     checks, failing = r.checks, r.failing
     if as_json:
-        emit({"body": r.doc.get("body", r.body), "year": r.doc.get("year", r.year), "ok": not failing,
+        emit({"body": r.doc.get("body") or r.body, "year": r.doc.get("year") or r.year, "ok": not failing,
               "checks": [c.to_json() for c in checks]})
     else:
         who = " ".join(str(x) for x in (r.body, r.year) if x)
