@@ -217,3 +217,52 @@ def test_applicants_only_add_up(tmp_path):
     doc = json.loads(rf("report", "combine", folder, "--year", "2025", "--name", "示例县", "--format", "json").stdout)
     for col in APPLICANTS:
         assert doc["table3"]["new"][col] == docs[0]["table3"]["new"][col] + docs[1]["table3"]["new"][col]
+
+
+def test_previous_year_checks_the_combined_carry_over(tmp_path):
+    """With every township's 2024 report, check 4 of the combined report compares the sum of their carry-overs; a
+    township whose 上年结转 does not match its 2024 report fails, and is named."""
+    rf = runner(tmp_path)
+    prev = [consistent_report(body, 2024, seed=200 + i) for i, body in enumerate(TOWNS[:2])]
+    for i, doc in enumerate(prev):
+        write_json(tmp_path / "2024", f"{i}.json", doc)
+    now = [consistent_report(body, 2025, seed=300 + i, carried_in=prev[i]["table3"]["carried_out"])
+           for i, body in enumerate(TOWNS[:2])]
+    for i, doc in enumerate(now):
+        write_json(tmp_path / "2025", f"{i}.json", doc)
+    doc = json.loads(rf.ok("report", "combine", tmp_path / "2025", "--year", "2025", "--name", "示例县", "--format",
+                           "json", "--previous", tmp_path / "2024").stdout)
+    c4 = next(c for c in doc["checks"] if c["name"] == "carried_over")
+    assert c4 == {"name": "carried_over", "ok": True, "detail": ""}
+    assert doc["table3"]["carried_in"]["total"] == sum(p["table3"]["carried_out"]["total"] for p in prev)
+
+    # 乙镇 carries in two more commercial applications than its 2024 report carried out (and balances otherwise)
+    bad = now[1]
+    for row in ("carried_in", "carried_out"):
+        bad["table3"][row]["commercial"] += 2
+        bad["table3"][row]["total"] += 2
+    write_json(tmp_path / "2025", "1.json", bad)
+    r = rf("report", "combine", tmp_path / "2025", "--year", "2025", "--name", "示例县", "--format", "json",
+           "--previous", tmp_path / "2024")
+    assert r.returncode == 1 and "示例县乙镇人民政府" in r.stderr
+    want = prev[1]["table3"]["carried_out"]["commercial"]
+    assert f"「商业企业」列：二、上年结转填{want + 2}，上年报表（1.json）四、结转下年度继续办理为{want}，多2" in r.stdout
+
+
+def test_usage_errors_write_nothing(tmp_path):
+    rf = runner(tmp_path)
+    folder, _ = townships(tmp_path, 2)
+    base = ("report", "combine", folder, "--year", "2025", "--name", "示例县")
+    assert "无法从 --out 的扩展名「.pdf」判断格式" in rf.refused(*base, "--out", tmp_path / "c.pdf", code=2)
+    assert "--format 应为" in rf.refused(*base, "--format", "pdf", code=2)
+    assert "找不到" in rf.refused("report", "combine", tmp_path / "无", "--year", "2025", "--name", "示例县", code=2)
+    assert "--name（汇总报告的机关或地区名称）不能为空" in rf.refused(
+        "report", "combine", folder, "--year", "2025", "--name", " ", "--format", "json", code=2)
+    empty = tmp_path / "名单.txt"
+    empty.write_text("# 无\n\n", encoding="utf-8")
+    assert "中没有机关名称" in rf.refused(*base, "--expect", empty, code=2)
+    assert "--out 应为 .xlsx 文件" in rf.refused("report", "check", folder, "--out", tmp_path / "p.csv", code=2)
+    assert not list(tmp_path.glob("c.*")) and not (tmp_path / "p.csv").exists()
+    # the terminal form prints the combined tables and its checks
+    r = rf(*base)
+    assert r.returncode == 0 and "示例县 2025年政府信息公开工作年度报告" in r.stdout and "已汇总2份报表" in r.stderr
