@@ -10,9 +10,11 @@ report is of another year, or (unless asked to leave them out) when a report fai
 
 from __future__ import annotations
 
+import gc
 import json
-import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -70,7 +72,7 @@ class Result:
 
 
 def body_key(name: str | None) -> str:
-    return re.sub(r"\s+", "", (name or "").replace("\u3000", ""))
+    return "".join((name or "").split())  # str.split() splits at every Unicode space, the ideographic one too
 
 
 # -- finding and reading the files --------------------------------------------------------------------------------
@@ -151,8 +153,26 @@ def _parse_json(raw: bytes, shown: str) -> Any:
         raise BadInput(f"{shown} 中有位数过多的数字（超过4300位）：申请件数应为非负整数") from None
 
 
+@contextmanager
+def _no_cycle_collector():
+    """Thousands of small tables make no reference cycles; the collector's passes over them took half of the
+    combination's time here (the history import does the same, docs/decisions.md)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def read_all(paths: list[str], body: str | None = None, year: int | None = None,
              previous: list[str] | None = None) -> Result:
+    with _no_cycle_collector():
+        return _read_all(paths, body, year, previous)
+
+
+def _read_all(paths: list[str], body: str | None, year: int | None, previous: list[str] | None) -> Result:
     """Every report in `paths` read (a bad file is one more `unreadable`), checked (checks 1–5; check 4 against
     the report of the same body for the year before among `previous`), and bodies reported twice found."""
     files, skipped = expand(paths)
@@ -346,6 +366,12 @@ def read_expected(file: str) -> list[str]:
 
 def combine(result: Result, year: int, name: str, allow_failing: bool = False,
             expected: list[str] | None = None, warn=None) -> Combined:
+    with _no_cycle_collector():
+        return _combine(result, year, name, allow_failing, expected, warn)
+
+
+def _combine(result: Result, year: int, name: str, allow_failing: bool, expected: list[str] | None,
+             warn) -> Combined:
     """The cell-wise sum of the reports of `year`, checked. Refuses (naming every file) when any file could not
     be read, a body is reported twice, a report is of another year or has no body's name, a report fails a check
     (unless `allow_failing`: it is left out and listed), or an expected body has no report."""
@@ -386,18 +412,23 @@ def combine(result: Result, year: int, name: str, allow_failing: bool = False,
         if missing:
             extra = f"；另有不在名单中的：{'、'.join(not_expected)}" if not_expected else ""
             raise Refused(f"名单中有{len(missing)}个机关没有报表：{'、'.join(missing)}{extra}；未汇总")
-    failing = [r for r in result.reports if not r.ok]
+    passed, failing = [], []
+    for r in result.reports:
+        (passed if r.ok else failing).append(r)
     if failing and not allow_failing:
         raise Refused(f"{len(failing)}份报表未通过勾稽关系检查，未汇总：" + "、".join(f"{r.body}（{r.file}）" for r in failing)
                       + "。请下级机关更正后重新报送，或使用 --allow-failing 将其排除在汇总之外")
-    included = [r for r in result.reports if r.ok]
+    included = passed
     if not included:
         raise Refused("所有报表都未通过勾稽关系检查，没有可汇总的报表")
-    # cell by cell: for each row, the columns of every report zipped and summed
-    cols3, cols4 = tuple(R.COLUMNS), tuple(R.APPEAL_COLUMNS)
-    get3, get4 = itemgetter(*cols3), itemgetter(*cols4)
-    t3 = {row: dict(zip(cols3, map(sum, zip(*(get3(r.table3[row]) for r in included))))) for row in R.ROWS}
-    t4 = {k: dict(zip(cols4, map(sum, zip(*(get4(r.table4[k]) for r in included))))) for k in R.APPEAL_ROWS}
+    # cell by cell: every report's cells as one flat tuple, the tuples zipped and summed (C loops, not Python's)
+    rows3, rows4, cols3, cols4 = tuple(R.ROWS), tuple(R.APPEAL_ROWS), tuple(R.COLUMNS), tuple(R.APPEAL_COLUMNS)
+    by_row3, by_row4, get3, get4 = itemgetter(*rows3), itemgetter(*rows4), itemgetter(*cols3), itemgetter(*cols4)
+    sums3 = list(map(sum, zip(*[tuple(chain.from_iterable(map(get3, by_row3(r.table3)))) for r in included])))
+    sums4 = list(map(sum, zip(*[tuple(chain.from_iterable(map(get4, by_row4(r.table4)))) for r in included])))
+    n3, n4 = len(cols3), len(cols4)
+    t3 = {row: dict(zip(cols3, sums3[i * n3:(i + 1) * n3])) for i, row in enumerate(rows3)}
+    t4 = {k: dict(zip(cols4, sums4[i * n4:(i + 1) * n4])) for i, k in enumerate(rows4)}
     previous = None
     if all(r.previous_carried_out for r in included):  # check 4 of the whole: the previous year's reports added up
         previous = {c: sum((r.previous_carried_out or {})[c] for r in included) for c in R.COLUMNS}
@@ -423,12 +454,11 @@ def combine(result: Result, year: int, name: str, allow_failing: bool = False,
         "corrections": [],
         "combined": {
             "bodies": [{"body": r.body, "file": r.file} for r in included],
-            "left_out": [{"body": r.body, "file": r.file, "failing": [c.name for c in r.failing]}
-                         for r in result.reports if not r.ok],
+            "left_out": [{"body": r.body, "file": r.file, "failing": [c.name for c in r.failing]} for r in failing],
             "not_expected": not_expected,
         },
     }
-    return Combined(doc, included, [r for r in result.reports if not r.ok], not_expected)
+    return Combined(doc, included, failing, not_expected)
 
 
 def combined_paragraphs(combined: Combined) -> list[str]:
