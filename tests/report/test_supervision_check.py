@@ -157,3 +157,16 @@ def test_one_file_keeps_its_output(tmp_path):
     assert json.loads(rf("report", "check", path, "--json").stdout).keys() == {"body", "year", "ok", "checks"}
     line = rf.refused("report", "check", tmp_path / "无.json", code=2)
     assert "无.json" in line and "不存在" in line
+
+
+def test_mixed_years_are_pointed_out_and_an_empty_folder_is_bad_input(tmp_path):
+    rf = runner(tmp_path)
+    folder = tmp_path / "in"
+    write_json(folder, "甲.json", consistent_report("示例县甲镇人民政府", 2025, seed=1))
+    write_json(folder, "乙.json", consistent_report("示例县乙镇人民政府", 2024, seed=2))
+    r = rf("report", "check", folder)
+    assert r.returncode == 0 and "提示：报表的年度不一：2024年度1份，2025年度1份" in r.stdout
+    (tmp_path / "空").mkdir()
+    (tmp_path / "空" / "说明.txt").write_text("x", encoding="utf-8")
+    line = rf.refused("report", "check", tmp_path / "空", code=2)
+    assert line == f"错误：{tmp_path / '空'} 中没有 JSON 或 XLSX 报表（另有1个其他文件）"

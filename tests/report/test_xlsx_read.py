@@ -149,3 +149,29 @@ def test_a_cell_that_cannot_be_read_is_named(tmp_path):
     (tmp_path / "x.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     assert "是旧的 .xls 格式" in rf.refused("report", "read", tmp_path / "x.xls", code=2)
     assert len(COLS) == 7
+
+
+def test_any_table_survives_the_spreadsheet(tmp_path):
+    """Property: whatever the counts (consistent or not, large or zero), the official layout written by the
+    program reads back to the same tables."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from request_flow.reporting import documents, staff_texts, xlsx_read
+
+    counts = st.integers(min_value=0, max_value=999_999_999)
+    staff = staff_texts.load(None, 2025)
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(counts, min_size=25 * 7, max_size=25 * 7), st.lists(counts, min_size=15, max_size=15))
+    def roundtrip(cells3, cells4):
+        t3 = {r: {c: cells3[i * 7 + j] for j, c in enumerate(COLS)} for i, r in enumerate(ROWS)}
+        t4 = {k: {c: cells4[i * 5 + j] for j, c in enumerate(["upheld", "corrected", "other", "pending", "total"])}
+              for i, k in enumerate(KINDS)}
+        path = tmp_path / "r.xlsx"
+        documents.write_xlsx({"body": "示例县某镇人民政府", "year": 2025, "table3": t3, "table4": t4, "checks": []},
+                             staff, path)
+        got = xlsx_read.read(path)
+        assert (got["table3"], got["table4"], got["body"], got["year"]) == (t3, t4, "示例县某镇人民政府", 2025)
+
+    roundtrip()

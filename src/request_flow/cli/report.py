@@ -186,6 +186,13 @@ def _check_table(result) -> None:
     if result.skipped:
         con.print(f"另有{len(result.skipped)}个文件不是 JSON 或 XLSX，未检查：" + "、".join(result.skipped),
                   markup=False, highlight=False)
+    years: dict[int | None, int] = {}
+    for r in result.reports:
+        years[r.year] = years.get(r.year, 0) + 1
+    if len(years) > 1:
+        con.print("提示：报表的年度不一：" + "，".join(f"{y}年度{n}份" if y else f"未写年度{n}份"
+                                                 for y, n in sorted(years.items(), key=lambda x: x[0] or 0)),
+                  markup=False, highlight=False)
     bad = [r for r in result.reports if not r.ok]
     con.print(f"共{len(result.reports) + len([u for u in result.unreadable if not u.previous])}份报表："
               f"{len(result.reports) - len(bad)}份通过，{len(bad)}份未通过"

@@ -176,6 +176,8 @@ def _read_all(paths: list[str], body: str | None, year: int | None, previous: li
     """Every report in `paths` read (a bad file is one more `unreadable`), checked (checks 1–5; check 4 against
     the report of the same body for the year before among `previous`), and bodies reported twice found."""
     files, skipped = expand(paths)
+    if not files:
+        raise BadInput(f"{'、'.join(paths)} 中没有 JSON 或 XLSX 报表" + (f"（另有{len(skipped)}个其他文件）" if skipped else ""))
     reports: list[Report] = []
     unreadable: list[Unreadable] = []
     for path, shown in files:
