@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -295,6 +296,7 @@ def write_problems_xlsx(result: Result, path: Path, title: str = "年度报告�
             cell.font = Font(bold=True)
             cell.fill = head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        _fit_row_heights(ws, [w for _, w in headers])
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"
         ws.page_setup.orientation = "landscape"
@@ -335,6 +337,22 @@ def write_problems_xlsx(result: Result, path: Path, title: str = "年度报告�
         wb.save(path)
     except OSError as exc:
         raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
+
+
+def _text_width(text: str) -> int:
+    """Width in the units of a column's width: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _fit_row_heights(ws, widths: list[float], line: float = 15.0) -> None:
+    """Row heights that show every line of wrapped text: spreadsheet programs do not grow a row by themselves
+    when the file was written by a program, so the text would be cut off on screen and on paper."""
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=len(widths)):
+        lines = 1
+        for cell, width in zip(row, widths):
+            if cell.value is not None:
+                lines = max(lines, math.ceil(_text_width(str(cell.value)) / max(width - 1, 1)))
+        ws.row_dimensions[row[0].row].height = line * lines + 3
 
 
 # -- the combined report -------------------------------------------------------------------------------------------
@@ -504,11 +522,11 @@ def add_breakdown_sheet(path: Path, combined: Combined) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if cell.column != 2 else "left")
     for cell in ws[1]:
         cell.font = Font(bold=True, size=8)
-    ws.row_dimensions[1].height = 150
-    ws.column_dimensions["A"].width = 5
-    ws.column_dimensions["B"].width = 24
-    for k in range(3, len(headers) + 1):
-        ws.column_dimensions[ws.cell(1, k).column_letter].width = 6.5
+    widths = [5.0, 24.0, *[7.0] * (len(headers) - 2)]
+    for k, w in enumerate(widths, 1):
+        ws.column_dimensions[ws.cell(1, k).column_letter].width = w
+    _fit_row_heights(ws, widths)
+    ws.row_dimensions[1].height = max(11.0 * math.ceil(max(_text_width(h) for h in headers[2:]) / 6) + 4, 30.0)
     ws.freeze_panes = "C2"
     ws.print_title_rows = "1:1"
     ws.print_title_cols = "A:B"
