@@ -144,6 +144,10 @@ def test_problems_spreadsheet_one_row_per_problem(tmp_path):
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True and ws.print_title_rows == "$1:$1"
     assert ws.column_dimensions["J"].width == 60 and ws["J2"].alignment.wrap_text is True
+    # the check's title (e.g. 「（七）总计等于21项办理结果之和」, 30 units in a column of 22) needs two lines: the row is
+    # high enough for them, since spreadsheet programs do not grow a row of a written file by themselves
+    second = next(i for i, row in enumerate(rows, 2) if row[4] == "（七）总计等于21项办理结果之和")
+    assert ws.row_dimensions[second].height >= 30
     matrix = wb["检查结果"]
     assert [c.value for c in matrix[1]][3:8] == ["1 收支平衡", "2（七）总计", "3 行总计", "4 上年结转", "5 表四总计"]
 
