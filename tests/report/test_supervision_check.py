@@ -161,6 +161,11 @@ def test_one_file_keeps_its_output(tmp_path):
     assert json.loads(rf("report", "check", path, "--json").stdout).keys() == {"body", "year", "ok", "checks"}
     line = rf.refused("report", "check", tmp_path / "无.json", code=2)
     assert "无.json" in line and "不存在" in line
+    # hostile files: one line each, no traceback (a RecursionError or Python's digit limit used to escape)
+    deep = write_json(tmp_path, "深.json", "[" * 100_000 + "]" * 100_000)
+    assert rf.refused("report", "check", deep, code=2) == f"错误：{deep} 的 JSON 嵌套层数过深：不是年度报表"
+    huge = write_json(tmp_path, "大.json", '{"table3": ' + "7" * 5000 + "}")
+    assert "位数过多的数字（超过4300位）" in rf.refused("report", "check", huge, code=2)
 
 
 def test_mixed_years_are_pointed_out_and_an_empty_folder_is_bad_input(tmp_path):
