@@ -207,7 +207,9 @@ def _hold_for_tests(variable: str = "REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE") -> No
     # Lets the concurrency tests put two processes between read and write at the same moment (and the worker
     # tests kill a worker in the middle of a render).
     hold = os.environ.get(variable)
-    if hold:
+    if hold and hold.startswith("@"):  # "@<epoch seconds>": every process writes at that moment
+        time.sleep(max(0.0, float(hold[1:]) - time.time()))
+    elif hold:
         time.sleep(float(hold))
 
 

@@ -26,15 +26,17 @@ def title_of(doc: dict[str, Any]) -> str:
     return f"{doc['year']}年政府信息公开工作年度报告"
 
 
-def write(fmt: str, doc: dict[str, Any], staff: StaffTexts, months: dict[str, Any], path: Path) -> None:
+def write(fmt: str, doc: dict[str, Any], staff: StaffTexts, months: dict[str, Any] | None, path: Path) -> None:
+    """`months` None: no chart (a combined report has no records to draw it from)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if fmt == "xlsx":
             write_xlsx(doc, staff, path)
         elif fmt == "docx":
-            write_docx(doc, staff, chart_png(doc, months, staff.warnings), path)
+            write_docx(doc, staff, chart_png(doc, months, staff.warnings) if months is not None else None, path)
         elif fmt == "html":
-            path.write_text(render_html(doc, staff, chart_png(doc, months, staff.warnings)), encoding="utf-8")
+            path.write_text(render_html(doc, staff, chart_png(doc, months, staff.warnings) if months is not None else None),
+                            encoding="utf-8")
         else:  # pragma: no cover - the command checks the format
             raise BadInput(f"不支持的格式 {fmt}")
     except OSError as exc:
@@ -288,7 +290,7 @@ def _fix_table(table, widths_mm: tuple[float, ...], header_rows: int = 0) -> Non
             tr_pr.append(OxmlElement("w:tblHeader"))
 
 
-def write_docx(doc: dict[str, Any], staff: StaffTexts, chart: bytes, path: Path) -> None:
+def write_docx(doc: dict[str, Any], staff: StaffTexts, chart: bytes | None, path: Path) -> None:
     from docx import Document
     from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -343,8 +345,9 @@ def write_docx(doc: dict[str, Any], staff: StaffTexts, chart: bytes, path: Path)
     para("一、总体情况", HEADING_FONT, 16, indent=True)
     for text in staff.overview:
         para(text)
-    d.add_picture(io.BytesIO(chart), width=Cm(15.5))
-    d.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if chart:
+        d.add_picture(io.BytesIO(chart), width=Cm(15.5))
+        d.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     para("二、主动公开政府信息情况", HEADING_FONT, 16)
     for grid in layout.table2(staff.table2):
         grid_table(grid, DOCX_T2_MM[grid.cols], 10.5)
@@ -366,7 +369,7 @@ def write_docx(doc: dict[str, Any], staff: StaffTexts, chart: bytes, path: Path)
 
 # -- the web page -----------------------------------------------------------------------------------------------
 
-def render_html(doc: dict[str, Any], staff: StaffTexts, chart: bytes) -> str:
+def render_html(doc: dict[str, Any], staff: StaffTexts, chart: bytes | None) -> str:
     import base64
 
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -374,7 +377,7 @@ def render_html(doc: dict[str, Any], staff: StaffTexts, chart: bytes) -> str:
     env = Environment(loader=PackageLoader("request_flow.reporting", "templates"), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("annual_report.html.j2")
     return template.render(
-        doc=doc, title=title_of(doc), staff=staff, chart=base64.b64encode(chart).decode("ascii"),
+        doc=doc, title=title_of(doc), staff=staff, chart=base64.b64encode(chart).decode("ascii") if chart else None,
         table2=[_grid_rows(g) for g in layout.table2(staff.table2)], table3=_grid_rows(layout.table3(doc["table3"])),
         table4=_grid_rows(layout.table4(doc["table4"])), six=layout.section_six(doc, staff.other),
         failing=[(R.CHECK_TITLES[c["name"]], c["detail"]) for c in doc["checks"] if not c["ok"]])
