@@ -207,8 +207,14 @@ def _hold_for_tests(variable: str = "REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE") -> No
     # Lets the concurrency tests put two processes between read and write at the same moment (and the worker
     # tests kill a worker in the middle of a render).
     hold = os.environ.get(variable)
-    if hold and hold.startswith("@"):  # "@<epoch seconds>": every process writes at that moment
-        time.sleep(max(0.0, float(hold[1:]) - time.time()))
+    if hold and hold.startswith("barrier:"):  # "barrier:<folder>:<n>": wait until n processes have got here
+        from pathlib import Path
+
+        _, folder, n = hold.split(":", 2)
+        (Path(folder) / str(os.getpid())).touch()
+        end = time.monotonic() + 300
+        while len(os.listdir(folder)) < int(n) and time.monotonic() < end:
+            time.sleep(0.05)
     elif hold:
         time.sleep(float(hold))
 
@@ -218,6 +224,7 @@ def _append(ctx: Context, uow: UnitOfWork, row: CaseFile, events: list[Event], d
     """Write one act: the version-checked case row, the event, its letters (numbered, rendered, archived); then
     commit. All or nothing: a letter that cannot be rendered refuses the act and takes its number back."""
     s = uow.session
+    _hold_for_tests()  # the concurrency tests: every process has read its case, none has written yet
     seq = (events[-1].seq + 1) if events else 1
     kinds = letters_for(ctx, draft, before)
     year = draft.on.year  # the year in a 文号 is the year of the letter's date
@@ -246,7 +253,6 @@ def _append(ctx: Context, uow: UnitOfWork, row: CaseFile, events: list[Event], d
         numbers = reserved
         data, new_event, view = compose(numbers)
         rendered = _render_letters(ctx, s, row, [*events, new_event], before, view, list(zip(kinds, numbers)))
-    _hold_for_tests()
     counted_before = report_locks.counted(row)  # what the case counts in now, before the cache is rewritten
     if not _write_cache(s, row, view):
         raise uow.conflict()
