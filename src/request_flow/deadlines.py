@@ -665,20 +665,33 @@ def flush(ctx: services.Context, *, printer: Callable[[dict], Any] | None = None
 
 def retry(ctx: services.Context, case_id: str | None = None) -> list[dict[str, Any]]:
     """Put the failed reminders (all, or one case's) back in the queue, and the failing ones due now: after the
-    cause was fixed (a staff address corrected, the server's 5xx cleared). Each goes out again in queue order
-    with the same Message-ID; returns the rows re-queued."""
+    cause was fixed (a staff address corrected, the server's 5xx cleared). The recipients are read again from
+    the staff directory and REQUEST_FLOW_NOTIFY_TO, so a corrected address is used. Each goes out again in queue
+    order with the same Message-ID; returns the rows re-queued."""
     where = [_REM.c.status.in_(("failed", "failing"))]
     if case_id is not None:
         with ctx.session() as s:
             services.load(ctx, s, case_id)  # an unknown number, or another body's case: one line, exit 2
         where.append(_REM.c.case_id == case_id)
+    bodies = ctx.settings.all_bodies()
+    office = notify_to(ctx)
     with ctx.session() as s:
         conn = s.connection()
-        rows = conn.execute(select(_REM.c.id, _REM.c.case_id, _REM.c.kind, _REM.c.due_on, _REM.c.status,
-                                   _REM.c.last_error).where(*where).order_by(_REM.c.id)).all()
-        if rows:
-            conn.execute(update(_REM).where(_REM.c.id.in_([r.id for r in rows]), _REM.c.status.in_(("failed", "failing")))
-                         .values(status="queued", next_attempt_at=None, enqueued_at=now()))
+        rows = conn.execute(select(_REM.c.id, _REM.c.body, _REM.c.case_id, _REM.c.kind, _REM.c.due_on, _REM.c.status,
+                                   _REM.c.recipients, _REM.c.last_error).where(*where).order_by(_REM.c.id)).all()
+        directory = Directory.load(s, bodies)
+        ids = sorted({r.case_id for r in rows if not r.case_id.startswith("*")})
+        handlers = dict(conn.execute(select(_CASES.c.id, _CASES.c.handler).where(_CASES.c.id.in_(ids))).all()) if ids else {}
+        for r in rows:
+            heads = directory.heads.get(r.body, [])
+            if r.kind == "digest":
+                to = _unique([*office, *heads])
+            elif r.kind.endswith(HEAD_COPY):
+                to = _unique(heads)
+            else:
+                to = _unique([directory.emails.get((r.body, handlers.get(r.case_id) or "")), *office])
+            conn.execute(update(_REM).where(_REM.c.id == r.id, _REM.c.status.in_(("failed", "failing")))
+                         .values(status="queued", next_attempt_at=None, enqueued_at=now(), recipients=to or list(r.recipients)))
         s.commit()
     for r in rows:
         log.info("reminder %s re-queued (was %s)", r.id, r.status)
