@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
+
+from .conftest import FAST
 
 NO_OFFICE = {"REQUEST_FLOW_NOTIFY_TO": ""}
 
@@ -194,3 +197,37 @@ def test_the_sweeps_day_is_bounded_and_a_far_day_inside_acts(office):
     assert [(x["id"], x["outcome"], x["on"]) for x in r["closed"]] == [(cid, "fee_unpaid", "2035-12-31")]
     assert "〔2035〕" in r["closed"][0]["letter"]
     assert office.json("case", "show", cid)["state"] == "concluded"
+
+
+def test_an_automatic_act_is_written_with_its_letter_or_not_at_all(office):
+    """The closure letter of one case cannot be rendered (a body's template that fails for fee closures): that
+    case is reported and left exactly as it was, its 文号 not taken; the other case is closed."""
+    original = (Path(__file__).resolve().parents[2] / "templates" / "replies" / "closure.html").read_text("utf-8")
+    (office.cwd / "tpl").mkdir()
+    (office.cwd / "tpl" / "closure.html").write_text(original.replace(
+        "{% block content %}", '{% block content %}{% if closure.outcome == "fee_unpaid" %}{{ 1 // 0 }}{% endif %}', 1),
+        encoding="utf-8")
+    office.config.write_text(FAST + '\n[[body]]\ncode = "B1"\nname = "某县人民政府办公室"\nshort_name = "某县政办"\n'
+                             'review_body = "某县人民政府"\ncourt = "某县人民法院"\ntemplates = "tpl"\n', encoding="utf-8")
+    fee = new(office, "李科员", received="2025-01-06")
+    # 20 working days after Tue 01-07 (counted in the test above): Mon 02-10
+    office.ok("case", "fee-notice", fee, "--method", "per_volume", "--quantity", "250", "--on", "2025-01-07",
+              "--delivery", "in_person")
+    corr = new(office, "李科员", received="2025-01-06")
+    # 10 working days after Wed 01-08: Jan 9, 10 (2) 13-17 (7) 20, 21, 22 (10)
+    office.ok("case", "request-correction", corr, "--items", "写明文号", "--period", "10", "--on", "2025-01-08",
+              "--delivery", "in_person")
+    before = office.json("case", "show", fee)
+
+    r = office.json("deadlines", "sweep", "--today", "2025-02-11", env=NO_OFFICE)
+    assert [(x["id"], x["outcome"]) for x in r["closed"]] == [(corr, "no_correction")]
+    assert r["closed"][0]["letter"].endswith("〔2025〕1号")
+    assert [x["id"] for x in r["skipped"]] == [fee] and "closure.html" in r["skipped"][0]["skipped"]
+    after = office.json("case", "show", fee)
+    assert (after["state"], after["events"], after["deadlines"]) == ("awaiting_fee", before["events"], before["deadlines"])
+    assert [x["kind"] for x in office.json("letters", "list", fee)] == ["fee"]
+
+    (office.cwd / "tpl" / "closure.html").unlink()  # the template is mended: the next sweep closes it
+    r = office.json("deadlines", "sweep", "--today", "2025-02-11", env=NO_OFFICE)
+    assert [(x["id"], x["outcome"]) for x in r["closed"]] == [(fee, "fee_unpaid")]
+    assert r["closed"][0]["letter"].endswith("〔2025〕2号") and r["skipped"] == []
