@@ -200,6 +200,7 @@ def sweep(ctx: services.Context, today: date | None = None, *, on_case: Callable
             (result.closed if "outcome" in item else result.skipped if "skipped" in item else result.acts).append(item)
     result.missed = record_missed(ctx, today, problems=result.skipped)
     result.reminders = queue_reminders(ctx, today, problems=result.skipped)
+    result.skipped = list({(x["id"], x["skipped"]): x for x in result.skipped}.values())  # each reason once
     if deliver is not None:
         if result.reminders or ready_count(ctx):
             deliver()
@@ -354,13 +355,17 @@ def queue_reminders(ctx: services.Context, today: date, problems: list[dict[str,
     rows = [r for r in candidates(ctx, today) if r.body in bodies]
     wanted: list[tuple[Any, policy.Due]] = []
     for r in rows:
-        try:
-            wanted += [(r, d) for d in policy.due_reminders(r.deadlines or {}, today, cal, cfg.offsets,
-                                                             cfg.overdue_daily, r.deadlines_provisional or ())]
-        except Exception as exc:
-            log.warning("case %s: reminders not decided (%s)", r.id, type(exc).__name__)
+        failed: BaseException | None = None
+        for kind, iso in (r.deadlines or {}).items():  # each deadline on its own: one that cannot be counted
+            try:                                        # leaves the others of the case reminded
+                wanted += [(r, d) for d in policy.due_reminders({kind: iso}, today, cal, cfg.offsets,
+                                                                 cfg.overdue_daily, r.deadlines_provisional or ())]
+            except Exception as exc:
+                failed = exc
+        if failed is not None:
+            log.warning("case %s: reminders not decided (%s)", r.id, type(failed).__name__)
             if problems is not None:
-                problems.append({"id": r.id, "skipped": _why(exc)})
+                problems.append({"id": r.id, "skipped": _why(failed)})
     if not wanted:
         return []
     created = now()
@@ -445,20 +450,19 @@ def queue_digest(ctx: services.Context, today: date | None = None) -> list[dict[
     for r in candidates(ctx, today):
         if r.body not in bodies:
             continue
-        try:
-            found = []
-            for kind, iso in (r.deadlines or {}).items():
-                if kind not in policy.REMINDED:
-                    continue
+        for kind, iso in (r.deadlines or {}).items():
+            if kind not in policy.REMINDED:
+                continue
+            try:
                 due_on = date.fromisoformat(iso)
                 left = _days_left(cal, today, due_on)
-                if 0 <= left <= window or (left < 0 and kind in policy.OVERDUE_REMINDED):
-                    found.append((r.id, kind, due_on, left))
-        except Exception as exc:  # listed as "cannot be counted", never fatal for the others
-            log.warning("case %s: not in the digest's count (%s)", r.id, type(exc).__name__)
-            unreadable[r.body].append(r.id)
-            continue
-        per_body[r.body] += found
+            except Exception as exc:  # named as "cannot be counted", never fatal for the others
+                log.warning("case %s: a deadline not in the digest's count (%s)", r.id, type(exc).__name__)
+                if r.id not in unreadable[r.body]:
+                    unreadable[r.body].append(r.id)
+                continue
+            if 0 <= left <= window or (left < 0 and kind in policy.OVERDUE_REMINDED):
+                per_body[r.body].append((r.id, kind, due_on, left))
     office = notify_to(ctx)
     created = now()
     with ctx.session() as s:

@@ -116,9 +116,9 @@ def _series(ctx: Context, kind: str) -> str:
 def add_staff(ctx: Context, name: str, role: str, email: str | None) -> Staff:
     acts.check_text(name, "姓名", required=True)
     acts.parse_choice(role, {"clerk": "", "office_head": ""}, "角色")
-    if email is not None:
+    if email:  # checked where it enters: reminders are sent to it (docs/decisions.md, "E-mail addresses")
         try:
-            email = check_email(email, "电子邮箱") or None
+            email = check_email(email, "电子邮箱")
         except ValueError as exc:
             raise BadInput(str(exc)) from None
     with ctx.session() as s:
