@@ -123,7 +123,7 @@ def digest(today: TodayOpt = None, as_json: JsonOpt = False) -> None:
 
 @deadlines_app.command("retry")
 def retry(
-    case_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="只重发这一案件的提醒（默认：全部）")] = None,
+    case_id: Annotated[str | None, typer.Argument(metavar="ID", help="只重发这一案件的提醒（默认：全部）")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """把无法发送（failed）和等待重试（failing）的提醒重新排队并发送：在改正了原因之后（如更正了工作人员的邮箱、
