@@ -231,3 +231,21 @@ def test_an_automatic_act_is_written_with_its_letter_or_not_at_all(office):
     r = office.json("deadlines", "sweep", "--today", "2025-02-11", env=NO_OFFICE)
     assert [(x["id"], x["outcome"]) for x in r["closed"]] == [(fee, "fee_unpaid")]
     assert r["closed"][0]["letter"].endswith("〔2025〕2号") and r["skipped"] == []
+
+
+def test_retry_and_the_bounds_on_both_databases(rf, mail):
+    mail.start()
+    env = {"REQUEST_FLOW_SMTP_URL": mail.url}
+    cid = new(rf, "李科员")
+    assert "2035-12-31" in rf.refused("deadlines", "sweep", "--today", "2099-01-01", env=env, code=2)
+    assert "1至60个工作日" in rf.refused("case", "request-reasons", cid, "--period", "0", "--on", "2025-01-27", code=2)
+    assert rf.json("case", "show", cid)["state"] == "in_progress"
+    # Thu 02-20, reply due Thu 02-27 (5 working days left): the handler has no address yet, so it fails
+    r = rf.json("deadlines", "sweep", "--today", "2025-02-20", env=env)
+    assert [(x["id"], x["offset"], x["to"]) for x in r["reminders"]] == [(cid, 5, [])]
+    assert r["delivery"]["failed"] == 1 and mail.messages == []
+    rf.ok("staff", "add", "李科员", "--email", "li@example.org")
+    r = rf.json("deadlines", "retry", env=env)
+    assert [(x["id"], x["kind"], x["was"]) for x in r["requeued"]] == [(cid, "reply_due", "failed")]
+    assert r["delivery"]["sent"] == 1 and [m["To"] for m in mail.messages] == ["li@example.org"]
+    assert rf.json("deadlines", "status")["counts"]["sent"] == 1
