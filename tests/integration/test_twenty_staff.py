@@ -72,8 +72,10 @@ def test_twenty_at_once(office, tmp_path):
             assert by_actor[who] == [kinds[kind]]  # exactly once
         listed = next(x for x in r.json("case", "list") if x["id"] == case)  # the cache ...
         assert (listed["state"], listed["deadlines"]) == (shown["state"], shown["deadlines"])  # ... equals the replay
-        for letter in shown["letters"]:
-            assert letter["issued_by"] in by_actor
+        letters = r.json("letters", "list", case)
+        assert sorted(x["number"] for x in letters) == sorted(x["number"] for x in shown["letters"])
+        for letter in letters:
+            assert letter["issued_by"] in by_actor and letter["pending"] is True  # numbered; the workers draw them
             m = re.search(r"(\D+)〔2025〕(\d+)号", letter["number"])
             letters_seen.setdefault(m.group(1), []).append(int(m.group(2)))
     for series, serials in letters_seen.items():  # every 文号 series without a gap or a double
