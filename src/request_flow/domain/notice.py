@@ -175,7 +175,8 @@ def _cn_numeral(n: int) -> str:
 
 
 def _items(lines: list[str]) -> list[tuple[int, str]]:
-    """The numbered paragraphs; a paragraph wrapped over several lines runs on until its full stop."""
+    """The numbered paragraphs; a paragraph wrapped over several lines runs on until its full stop, and a
+    sentence of its own kinds on the next line is still part of it."""
     items: list[tuple[int, str]] = []
     open_item = False
     for line in lines:
@@ -186,11 +187,17 @@ def _items(lines: list[str]) -> list[tuple[int, str]]:
                 raise BadInput(f"通知中的编号「{m['no']}、」无法识别，未写入任何内容")
             items.append((no, m["text"]))
             open_item = not m["text"].endswith("。")
-        elif open_item and line:
+        elif items and line and (open_item or _continues(line)):
             no, text = items[-1]
             items[-1] = (no, text + line)
             open_item = not line.endswith("。")
     return items
+
+
+def _continues(line: str) -> bool:
+    """A line after a finished paragraph that still belongs to its item: a sentence of make-up days or of
+    advice wrapped onto a line of its own (the signature's date is not one)."""
+    return (line[0].isdigit() and not _SIGNED.match(line)) or line.startswith("鼓励")
 
 
 def _item(year: int, no: int, body: str) -> tuple[list[NoticeHoliday], list[NoticeWorkday], list[str]]:
@@ -235,24 +242,24 @@ def _real_date(y: int, m: int, d: int, what: str) -> date:
         raise BadInput(f"{what}：{y}年{m}月{d}日不是实际存在的日期，未写入任何内容") from None
 
 
-def _date(groups: dict[str, str | None], p: str, year: int, month: int | None, label: str) -> date:
-    y = int(groups[p + "y"]) if groups[p + "y"] else year
-    if groups[p + "m"]:
-        m = int(groups[p + "m"])
+def _date(groups: dict[str, str | None], p: str, year: int, month: int | None, label: str, check: bool = True) -> date:
+    given_y, given_m = groups[p + "y"], groups[p + "m"]
+    y = int(given_y) if given_y else year
+    if given_m:
+        m = int(given_m)
     elif month is not None:
         m = month
     else:
         raise BadInput(f"{label}：「{groups[p + 'd']}日」没有写月份，未写入任何内容")
     d = _real_date(y, m, int(groups[p + "d"] or 0), label)
-    note = groups[p + "w"]
-    if note is not None:
-        _check_weekday(d, note, label)
+    if check:
+        _check_weekday(d, groups[p + "w"], label)
     return d
 
 
-def _check_weekday(d: date, note: str, label: str) -> None:
+def _check_weekday(d: date, note: str | None, label: str) -> None:
     """The bracket after a date: (周四), (星期六), (农历除夕、周二): the weekday, when given, must be the date's."""
-    for part in note.split("、"):
+    for part in (note or "").split("、"):
         m = re.fullmatch(r"(?:周|星期)([一二三四五六日天])", part)
         if m:
             given = WEEKDAYS.index("日" if m[1] == "天" else m[1])
@@ -273,13 +280,12 @@ def _holiday(year: int, no: int, name: str, label: str, m: re.Match) -> tuple[No
         raise BadInput(f"{label}：放假的第一天「{g['ad']}日」没有写月份，未写入任何内容")
     first = _date(g, "a", year, None, label)
     if g["bd"] is not None:
-        last = _date(g, "b", first.year, first.month, label)
-        if last < first and not g["by"] and not g["bm"]:
-            raise BadInput(f"{label}：放假的最后一天早于第一天，未写入任何内容")
-        if last < first and not g["by"]:  # 12月31日至1月2日: into the next year
-            last = _date(g, "b", first.year + 1, first.month, label)
+        last = _date(g, "b", first.year, first.month, label, check=False)
+        if last < first and not g["by"] and g["bm"]:  # 12月31日至1月2日: into the next year
+            last = _date(g, "b", first.year + 1, first.month, label, check=False)
         if last < first:
             raise BadInput(f"{label}：放假的最后一天早于第一天，未写入任何内容")
+        _check_weekday(last, g["bw"], label)
     else:
         last = first
     for d in (first, last):
