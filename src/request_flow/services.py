@@ -146,9 +146,14 @@ def role_of(ctx: Context, s: Session, name: str) -> str | None:
     return None
 
 
-def _check_actor(ctx: Context, s: Session) -> None:
+def _check_actor(ctx: Context, s: Session, handler: str | None = None) -> None:
+    """The acting name, and a case's handler (承办人) named at registration, must be registered staff where the
+    body requires it: a typo in either would otherwise put the case in nobody's list and nobody's reminders."""
     if ctx.body.require_registered_staff and role_of(ctx, s, ctx.user) is None:
         raise Refused(f"本机关要求由登记的工作人员办理：「{ctx.user}」未登记（request-flow staff add）")
+    if handler and ctx.body.require_registered_staff and role_of(ctx, s, handler) is None:
+        raise Refused(f"本机关要求承办人是登记的工作人员：承办人「{handler}」未登记（request-flow staff add；"
+                      "request-flow staff list 列出已登记的人员），未登记本申请")
 
 
 # -- loading and writing ---------------------------------------------------------------------------------------
@@ -383,7 +388,7 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
     check_printable(ctx, {"申请人姓名或名称": applicant, "申请内容": content})
     with UnitOfWork(ctx) as uow:
         s = uow.session
-        _check_actor(ctx, s)
+        _check_actor(ctx, s, handler)
         receipt = received_on is not None and ctx.settings.letters.receipt  # else issued on confirmation
 
         def compose(serial: int, number: str | None) -> tuple[CaseFile, dict[str, Any], Event, CaseView]:
