@@ -168,3 +168,16 @@ def test_refusals_of_the_setting(tmp_path, sqlite_url):
     rf2, cal_file = body(tmp_path / "b2", sqlite_url.replace("rf.db", "rf2.db"), f'calendar_dirs = ["{other}"]\n')
     line = rf2.refused("calendar", "import-notice", notice(tmp_path, MADE_UP))
     assert "另一个日历文件也写了2027年的安排" in line and not cal_file.exists()
+
+
+def test_the_docs_name_what_the_command_gives(tmp_path, sqlite_url):
+    rf, _ = body(tmp_path, sqlite_url)
+    out = rf.json("calendar", "import-notice", notice(tmp_path, MADE_UP), "--dry-run")
+    root = Path(__file__).parents[2]
+    clocks = (root / "docs" / "clocks.md").read_text(encoding="utf-8")
+    contract = (root / "docs" / "contract.md").read_text(encoding="utf-8")
+    for key in out:
+        assert f"`{key}`" in clocks and f'"{key}"' in contract, key
+    for key in (*out["holidays"][0], *out["workdays"][0]):
+        assert f"`{key}`" in clocks, key
+    assert "已是这份通知的安排，未改动" in clocks
