@@ -128,6 +128,8 @@ BROKEN = [
     ("五、端午节：6月9日（周三）放假1天，不调休。", "五、端午节：6月9日（周三）放假调休1天，不调休。", "既写「放假调休」又写「不调休」"),
     ("五、端午节：6月9日（周三）放假1天，不调休。", "五、端午节 6月9日放假。", "第五项无法识别"),
     ("现将2027年元旦", "现将2028年元旦", "与标题中的2027年不一致"),
+    # two notices run together: the second's items restart the numbering
+    ("节假日期间", "一、元旦：1月1日（周五）放假1天，不调休。\n节假日期间", "第一项出现两次"),
 ]
 
 
@@ -145,3 +147,10 @@ def test_a_text_it_cannot_read_completely_is_refused_with_one_line(old, new, mes
 def test_a_text_that_is_no_notice_is_refused(body):
     with pytest.raises(BadInput):
         parse_notice(body)
+
+
+def test_a_notice_copied_from_a_web_page_with_its_header_and_footer():
+    page = ("首页 > 政策 > 国务院文件\n发布时间：2024-11-12 17:00 来源：国务院办公厅\n" + text("2025.txt")
+            + "\n2024-11-12 17:00\n【我要纠错】 责任编辑：某某\n相关链接：国务院办公厅关于2024年部分节假日安排的通知\n")
+    n = parse_notice(page)
+    assert n.year == 2025 and len(n.holidays) == 6 and n.signed_on == D("2024-11-12")

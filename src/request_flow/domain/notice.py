@@ -124,12 +124,10 @@ def parse_notice(text: str) -> Notice:
     """The notice's year, holidays and make-up days, or BadInput naming what could not be read."""
     lines = _lines(text)
     compact = "".join(lines)
-    years = sorted({int(y) for y in _TITLE.findall(compact)})
-    if not years:
+    title = _TITLE.search(compact)  # the first: a page saved from the web may link other years' notices below
+    if not title:
         raise BadInput("找不到通知标题中的年份：标题应为「国务院办公厅关于××××年部分节假日安排的通知」，未写入任何内容")
-    if len(years) > 1:
-        raise BadInput(f"通知标题中的年份不一致（{'、'.join(map(str, years))}），未写入任何内容")
-    year = years[0]
+    year = int(title[1])
     if not 2000 <= year <= 2100:
         raise BadInput(f"通知标题中的年份{year}不在2000至2100年之间，未写入任何内容")
     for y in _PREAMBLE_YEAR.findall(compact):
@@ -150,7 +148,9 @@ def parse_notice(text: str) -> Notice:
         raise BadInput("通知中没有找到编号的放假安排（如「一、元旦：1月1日放假1天。」），未写入任何内容")
     numbers = [no for no, _ in items]
     if numbers != list(range(1, len(items) + 1)):
-        expected = next(i for i, n in enumerate(numbers, 1) if n != i)
+        expected, got = next((i, n) for i, n in enumerate(numbers, 1) if n != i)
+        if got < expected:
+            raise BadInput(f"通知的编号不连续：第{_cn_numeral(got)}项出现两次，可能是两份通知连在一起，未写入任何内容")
         raise BadInput(f"通知的编号不连续：应有第{_cn_numeral(expected)}项，文本可能不完整，未写入任何内容")
 
     holidays: list[NoticeHoliday] = []
@@ -176,9 +176,10 @@ def _cn_numeral(n: int) -> str:
 
 def _items(lines: list[str]) -> list[tuple[int, str]]:
     """The numbered paragraphs; a paragraph wrapped over several lines runs on until its full stop, and a
-    sentence of its own kinds on the next line is still part of it."""
+    sentence of its own kinds on the next line is still part of it. The first other line after an item (the
+    closing paragraph) ends the list: what follows the signature (a web page's footer) is no part of any item."""
     items: list[tuple[int, str]] = []
-    open_item = False
+    open_item = in_items = False
     for line in lines:
         m = _ITEM.match(line)
         if m:
@@ -186,11 +187,13 @@ def _items(lines: list[str]) -> list[tuple[int, str]]:
             if no < 1:
                 raise BadInput(f"通知中的编号「{m['no']}、」无法识别，未写入任何内容")
             items.append((no, m["text"]))
-            open_item = not m["text"].endswith("。")
-        elif items and line and (open_item or _continues(line)):
+            open_item, in_items = not m["text"].endswith("。"), True
+        elif in_items and line and (open_item or _continues(line)):
             no, text = items[-1]
             items[-1] = (no, text + line)
             open_item = not line.endswith("。")
+        elif line:
+            in_items = False
     return items
 
 
@@ -203,7 +206,7 @@ def _continues(line: str) -> bool:
 def _item(year: int, no: int, body: str) -> tuple[list[NoticeHoliday], list[NoticeWorkday], list[str]]:
     label = f"通知第{_cn_numeral(no)}项"
     name, colon, rest = body.partition(":")
-    if not colon or not name or len(name) > 20:
+    if not colon or not name or len(name) > 20 or not name.isprintable():
         raise BadInput(f"{label}无法识别：应为「节日名称：日期放假……」，未写入任何内容")
     label = f"{label}（{name}）"
     holidays: list[NoticeHoliday] = []
