@@ -234,7 +234,7 @@ class NoticePlan:
     calendar: _WorkCalendar  # the calendar in force once the file is written
 
 
-def plan_notice(dirs: list[Path], target_dir: Path, notice: Notice, today: date) -> NoticePlan:
+def plan_notice(dirs: list[Path], target_dir: Path, notice: Notice, today: date, by: str = "") -> NoticePlan:
     """The file `<year>.toml` in `target_dir` with the notice's year in it, every other entry of a file already
     there kept. The same notice imported again changes nothing; a changed one makes a new version with its
     history. Raises Refused when the result would not be what the calendar reads for that year."""
@@ -252,7 +252,7 @@ def plan_notice(dirs: list[Path], target_dir: Path, notice: Notice, today: date)
     previous = doc.get("version") if doc else None
     version = (previous or 0) + 1
     history = list(doc.get("history") or []) + [{
-        "version": version, "date": today, "source": notice.source,
+        "version": version, "date": today, "source": notice.source, **({"by": by} if by else {}),
         "note": ("导入国务院办公厅的放假通知" if previous is None else f"重新导入国务院办公厅的放假通知，取代第{previous}版中{notice.year}年的安排")}]
     entry = {"year": notice.year, "source": notice.source,
              "holidays": [{"name": h.name, "from": h.first, "to": h.last, "source": notice.source} for h in notice.holidays],

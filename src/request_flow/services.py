@@ -891,7 +891,7 @@ def import_notice(ctx: Context, path: Path, dry_run: bool = False) -> dict[str, 
     from .domain.notice import parse_notice
 
     notice = parse_notice(_notice_text(path))
-    plan = plan_notice(ctx.settings.calendar_dirs(), body_calendar_dir(ctx), notice, ctx.today())
+    plan = plan_notice(ctx.settings.calendar_dirs(), body_calendar_dir(ctx), notice, ctx.today(), by=ctx.user)
     moved = recompute(ctx, plan.calendar, write=False)  # the database is read before the file is written
     if not dry_run:
         if plan.changed:

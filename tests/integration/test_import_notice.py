@@ -72,6 +72,7 @@ def test_import_a_notice_move_the_deadlines_and_import_it_again(db_url, tmp_path
     assert shown["deadlines"]["reply_due"] == "2027-01-22" and shown["deadlines_provisional"] == []
     doc = tomllib.loads(cal_file.read_text(encoding="utf-8"))
     assert doc["version"] == 1 and doc["history"][0]["source"] == "国务院办公厅关于2027年部分节假日安排的通知（2026年11月10日）"
+    assert doc["history"][0]["by"] == "测试员"  # who imported it
     assert rf.json("calendar", "add-workdays", "2027-02-04", "1")["date"] == "2027-02-14"  # a make-up Sunday
     days = {d["date"]: d for d in rf.json("calendar", "show", "2027")["days"]}
     assert days["2027-02-20"]["working"] is True and days["2027-06-09"]["name"] == "端午节"
