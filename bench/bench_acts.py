@@ -1,5 +1,10 @@
 """Throughput of staff acts through the service layer, each act its own transaction, on SQLite.
 
+With REQUEST_FLOW_BROKER_URL set (a Redis), the letters are queued for the Celery workers as in a deployment
+with a broker (docs/letters.md, "Rendering by the workers"): the acts store the checked HTML, and afterwards two
+worker processes (`celery -A workers.app worker --concurrency 2`) draw the PDFs and DOCX; their throughput is
+printed beside the acts'. Without it the acts draw every letter themselves (the embedded default).
+
 On a temporary SQLite database: `services.init_db`, an office head added with `services.add_staff`, 300 cases
 registered with `services.register` (received on days in 2026), then 1,000 acts through `services.act`,
 round-robin over the cases so that consecutive acts touch different cases:
@@ -33,6 +38,7 @@ def main() -> int:
     ap.add_argument("--profile", action="store_true", help="also profile 200 more acts and print the top functions")
     args = ap.parse_args()
 
+    broker = os.environ.get("REQUEST_FLOW_BROKER_URL")
     for k in [k for k in os.environ if k.startswith("REQUEST_FLOW_")]:
         del os.environ[k]
 
@@ -41,7 +47,9 @@ def main() -> int:
 
     tmp = tempfile.TemporaryDirectory(prefix="rf-bench-acts-")
     url = f"sqlite:///{tmp.name}/acts.db"
-    configure(database_url=url, user="bench", data_dir=tmp.name)
+    configure(database_url=url, user="bench", data_dir=tmp.name, broker_url=broker)
+    if broker:
+        purge(broker)
     ctx = services.context()
     services.init_db(ctx)
     services.add_staff(ctx, "李主任", "office_head", None)
@@ -49,6 +57,7 @@ def main() -> int:
 
     print("== bench_acts ==")
     print(f"database {url}; today {today}")
+    print(f"letters: {'HTML in the act, PDF and DOCX queued to the workers on ' + broker if broker else 'drawn in the act (no broker)'}")
 
     # -- registrations ------------------------------------------------------------------------------------------
     rng = random.Random(args.seed)
@@ -135,13 +144,64 @@ def main() -> int:
         print(f"\nprofile of {len(extra)} more acts (request_correction), top 15 by cumulative time:")
         pstats.Stats(pr, stream=sys.stdout).sort_stats("cumulative").print_stats(15)
 
-    # Acts that issue a letter render it (PDF, DOCX, HTML) inside the act: that, not the engine, sets their pace.
+    # Without a broker, acts that issue a letter draw it (PDF, DOCX, HTML) inside the act: that, not the engine,
+    # sets their pace. With one, the workers draw them: their rate on both cores is measured here.
     plain = per_kind.get("corrected", [])
     plain_rate = f"{len(plain) / sum(plain):.0f}" if plain else "n/a"
-    print(f"\nSUMMARY acts: {n / t_acts:.0f} acts/s ({t_acts / n * 1000:.2f} ms/act; target >= 300/s), "
-          f"{len(ids) / t_reg:.0f} registrations/s; acts without a letter (corrected): {plain_rate} acts/s")
+    drawn = workers_rate(url, broker, tmp.name, n_letters) if broker else ""
+    mode = "letters queued" if broker else "letters drawn in the act"
+    print(f"\nSUMMARY acts: {n / t_acts:.0f} acts/s ({mode}; {t_acts / n * 1000:.2f} ms/act; target >= 300/s), "
+          f"{len(ids) / t_reg:.0f} registrations/s; acts without a letter (corrected): {plain_rate} acts/s{drawn}")
     tmp.cleanup()
     return 0
+
+
+def purge(broker: str) -> None:
+    """Start from an empty queue: messages of an earlier run name letters of a database that is gone."""
+    from celery import Celery
+
+    Celery(broker=broker, set_as_current=False).control.purge()
+
+
+def workers_rate(url: str, broker: str, data_dir: str, n_letters: int) -> str:
+    """Two worker processes draw every queued letter; the rate from the first PDF stored to the last."""
+    import signal
+    import subprocess
+
+    from sqlalchemy import create_engine, text
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("REQUEST_FLOW_")},
+           "REQUEST_FLOW_DATABASE_URL": url, "REQUEST_FLOW_BROKER_URL": broker, "REQUEST_FLOW_DATA_DIR": data_dir}
+    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "workers.app", "worker", "--concurrency", "2",
+                             "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(data_dir, "worker.log"), "wb"),
+                            start_new_session=True)
+    engine = create_engine(url)
+    stamps: list[float] = []
+    try:
+        deadline = time.monotonic() + 600
+        done = 0
+        while done < n_letters and time.monotonic() < deadline and proc.poll() is None:
+            with engine.connect() as c:
+                now_done = c.execute(text("select count(*) from letter_file where format = 'pdf'")).scalar_one()
+            if now_done > done:
+                stamps.append(time.perf_counter())
+                done = now_done
+            time.sleep(0.05)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+        engine.dispose()
+    if done < n_letters:
+        print(f"workers drew {done} of {n_letters} letters before giving up (worker exit {proc.returncode})")
+        print(open(os.path.join(data_dir, "worker.log"), encoding="utf-8", errors="replace").read()[-3000:])
+        return f"; workers: {done} of {n_letters} letters drawn"
+    span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
+    rate = (n_letters - 1) / span if span else float("nan")
+    print(f"workers (2 processes, both cores) drew {n_letters} letters (PDF + DOCX): {rate:.1f} letters/s "
+          f"({1000 / rate:.0f} ms a letter per core pair)" if span else f"workers drew {n_letters} letters")
+    return f"; workers drew {rate:.1f} letters/s (PDF + DOCX, 2 processes)"
 
 
 if __name__ == "__main__":

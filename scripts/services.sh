@@ -45,3 +45,6 @@ fi
 
 # --- Letters: fonts, HarfBuzz subsetter, poppler-utils (also needed by ./run demo) ---
 "$(dirname "$0")/letters-packages.sh"
+
+# --- The report's print layout: LibreOffice (headless) converts the DOCX and XLSX to PDF in the tests ---
+"$(dirname "$0")/report-packages.sh"

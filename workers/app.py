@@ -70,12 +70,17 @@ def create_app() -> Celery:
         broker_transport=(f"{__name__}:RedisTransport" if (s.broker_url or "").startswith(("redis://", "rediss://"))
                           else None),
         worker_cancel_long_running_tasks_on_connection_loss=False,
+        # a render that hangs is killed (its try then counts, docs/letters.md "Rendering by the workers")
+        task_annotations={"request_flow.render_letter": {"time_limit": s.letters.render_timeout_seconds}},
         beat_schedule={
             # `expires`: a tick that waited in the broker past its interval is dropped, the next one does it all
             "sweep": {"task": "request_flow.sweep", "schedule": r.sweep_seconds,
                       "options": {"expires": max(r.sweep_seconds, 1.0)}},
             "send": {"task": "request_flow.send", "schedule": r.dispatch_seconds,
                      "options": {"expires": max(r.dispatch_seconds, 1.0)}},
+            # letters still waiting for their PDF and DOCX (a message lost with the broker, a failed try)
+            "render_pending": {"task": "request_flow.render_pending", "schedule": r.dispatch_seconds,
+                               "options": {"expires": max(r.dispatch_seconds, 1.0)}},
             # every day at digest_time (Asia/Shanghai); the task itself skips days off by the official calendar
             "digest": {"task": "request_flow.digest", "schedule": crontab(hour=hour, minute=minute),
                        "options": {"expires": 3600}},

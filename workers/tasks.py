@@ -67,3 +67,31 @@ def digest() -> int:
     if made:
         send.delay()
     return len(made)
+
+
+@shared_task(name="request_flow.render_letter")
+def render_letter(number: str) -> str:
+    """Draw one letter's PDF and DOCX from the HTML its act stored (docs/letters.md, "Rendering by the workers").
+    Safe to run twice and at once; a try that fails is recorded, and the beat's `render_pending` tries again
+    until the letter's tries are used up; then it is marked failed for staff to see in `letters list`."""
+    import os
+    import socket
+
+    from request_flow import services
+
+    status = services.render_letter(_ctx(), number, worker=f"celery@{socket.gethostname()}:{os.getpid()}")
+    if status in ("failed", "retry"):
+        log.warning("letter %s: render %s", number, "failed for good" if status == "failed" else "failed, will retry")
+    return status
+
+
+@shared_task(name="request_flow.render_pending")
+def render_pending() -> int:
+    """The catch-up of the schedule: letters still waiting (a message lost with the broker, a failed try with
+    tries left) are queued again."""
+    from request_flow import services
+
+    numbers = services.queue_pending_letters(_ctx())
+    if numbers:
+        log.info("render_pending: %d letters queued again", len(numbers))
+    return len(numbers)

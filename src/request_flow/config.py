@@ -109,6 +109,15 @@ class LetterSettings(BaseModel):
     # 文号 serials run per body, year and letter type; `shared_series` makes all types of a body share one series
     shared_series: bool = False
     archive_dir: Path | None = None  # default: <data folder>/letters
+    # Who draws the PDF and DOCX (docs/letters.md, "Rendering by the workers"): "auto" = the Celery workers when a
+    # broker is configured, else the command itself; "inline" = always the command; "workers" = always the workers.
+    render: str = Field("auto", pattern=r"^(auto|inline|workers)$")
+    render_tries: int = Field(3, ge=1, le=20)  # a letter whose rendering failed this often is marked failed
+    render_retry_seconds: float = Field(120, ge=0, le=86400)  # a pending letter untouched this long is queued again
+    render_timeout_seconds: float = Field(300, ge=5, le=3600)  # a try still running this long is killed, and counts
+
+    def renders_in_workers(self, broker_url: str | None) -> bool:
+        return self.render == "workers" or (self.render == "auto" and bool(broker_url))
 
 
 class PolicySettings(BaseModel):

@@ -7,9 +7,18 @@ from typing import Any
 
 
 def console() -> Any:
-    import sys
-
     from rich.console import Console
 
-    # A pipe or a log file gets a wide page rather than columns cut to 80 characters.
-    return Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+    return Console(highlight=False, soft_wrap=True, width=width())
+
+
+def width() -> int | None:
+    """The width to print in: the terminal's own (None: Rich asks it); for a pipe or a log file, COLUMNS when the
+    environment sets it, else a wide page rather than columns cut to 80 characters."""
+    import os
+    import sys
+
+    if sys.stdout.isatty():
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and 20 <= int(columns) <= 1000 else 160

@@ -209,10 +209,13 @@ def _write_cache(s: Session, row: CaseFile, view: CaseView) -> bool:
     return True
 
 
-def _hold_for_tests() -> None:
-    # Lets the concurrency tests put two processes between read and write at the same moment.
-    hold = os.environ.get("REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE")
-    if hold:
+def _hold_for_tests(variable: str = "REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE") -> None:
+    # Lets the concurrency tests put two processes between read and write at the same moment (and the worker
+    # tests kill a worker in the middle of a render).
+    hold = os.environ.get(variable)
+    if hold and hold.startswith("@"):  # "@<epoch seconds>": every process writes at that moment
+        time.sleep(max(0.0, float(hold[1:]) - time.time()))
+    elif hold:
         time.sleep(float(hold))
 
 
@@ -249,10 +252,14 @@ def _append(ctx: Context, uow: UnitOfWork, row: CaseFile, events: list[Event], d
         numbers = reserved
         data, new_event, view = compose(numbers)
         rendered = _render_letters(ctx, s, row, [*events, new_event], before, view, list(zip(kinds, numbers)))
-    report_locks.on_act(ctx, s.connection(), row, events, new_event, view)  # locked years; appeal and reply caches
     _hold_for_tests()
+    counted_before = report_locks.counted(row)  # what the case counts in now, before the cache is rewritten
     if not _write_cache(s, row, view):
         raise uow.conflict()
+    # Locked years (and the appeal and reply caches), checked after the first write: SQLite's one write lock is
+    # held from here to the commit, so no `report lock` can commit in between; on PostgreSQL the check takes the
+    # shared side of the report lock until the commit (store/locks.py, docs/report.md "Locking and corrections").
+    report_locks.on_act(ctx, s.connection(), row, counted_before, events, new_event, view)
     conn, now = s.connection(), datetime.now(ZoneInfo("UTC"))
     conn.execute(_INSERT_EVENT, {"case_id": row.id, "seq": seq, "kind": draft.kind, "happened_on": draft.on,
                                  "data": data, "actor": ctx.user, "reason": draft.reason, "recorded_at": now})
@@ -303,9 +310,10 @@ def _render_letters(ctx: Context, s: Session, row: CaseFile, events: list[Event]
 
     applicant = Applicant(row.id, row.applicant_name, row.applicant_type, row.channel, row.content, row.registered_on)
     parties = iter(objectors(after))
+    formats = _letter_formats(ctx)
     try:
         return [render_issue(ctx.settings, ctx.body, Issue(kind, number, events[-1].on, applicant, events, before, after,
-                                                           next(parties, "") if kind == "override" else ""))
+                                                           next(parties, "") if kind == "override" else ""), formats)
                 for kind, number in letters]
     except LetterError as exc:
         raise Refused(f"{exc}；本次办理未保存任何内容（文号未占用）") from None
@@ -320,11 +328,28 @@ def _store_letters(ctx: Context, conn: Any, rendered: list[Any]) -> None:
 
 
 def _copy_letters(ctx: Context, rendered: list[Any], year: int) -> None:
-    if rendered:
-        from .letters.archive import materialize
+    """After the commit: the copies under the data folder, and the letters handed to the workers to draw."""
+    if not rendered:
+        return
+    if _workers_render(ctx):  # the worker writes the copies once it has drawn the rest (`letters list` would too)
+        if ctx.settings.broker_url:
+            from .letters.queue import enqueue
 
-        for r in rendered:
-            materialize(ctx.settings, ctx.body.code, year, r.number, r.files)
+            enqueue(ctx.settings.broker_url, [r.number for r in rendered])
+        return
+    from .letters.archive import materialize
+
+    for r in rendered:
+        materialize(ctx.settings, ctx.body.code, year, r.number, r.files)
+
+
+def _workers_render(ctx: Context) -> bool:
+    return ctx.settings.letters.renders_in_workers(ctx.settings.broker_url)
+
+
+def _letter_formats(ctx: Context) -> tuple[str, ...]:
+    # where the workers draw the PDF and DOCX, the act fills, checks and keeps the HTML only
+    return ("html",) if _workers_render(ctx) else ("pdf", "docx", "html")
 
 
 class UnitOfWork:
@@ -675,7 +700,8 @@ def _reissue(ctx: Context, s: Session, row: CaseFile, events: list[Event], view:
             before = replay(events[:i], ctx.cal, policy) if i else None
             after = replay(events[: i + 1], ctx.cal, policy)
             try:
-                out.append(render_issue(ctx.settings, ctx.body, Issue(kind, new, on, applicant, events[: i + 1], before, after)))
+                out.append(render_issue(ctx.settings, ctx.body, Issue(kind, new, on, applicant, events[: i + 1], before, after),
+                                        _letter_formats(ctx)))
             except LetterError as exc:
                 raise Refused(f"{exc}；本次办理未保存任何内容（文号未占用）") from None
             reissued[number] = new
@@ -838,7 +864,105 @@ def letter_content(ctx: Context, number: str, fmt: str) -> bytes:
         row = s.get(Letter, number)
         if row is None or row.body != ctx.body.code:
             raise BadInput(f"没有文号为「{number}」的文书（当前机关：{ctx.body.code}）")
+        (a,) = archive.load(s, [row])
+        waiting = fmt != "html" and a.render is not None and not a.drawn
+    if waiting:  # not drawn by the workers yet (or failed): draw it now, for the person waiting for it
+        draw_now(ctx, number)
+    with ctx.session() as s:
         return archive.content_of(s, number, fmt)
+
+
+def draw_now(ctx: Context, number: str) -> None:
+    """`letters print` of a letter the workers have not drawn: draw it in this process (the first drawing stored
+    is the letter's, whoever made it); a letter that cannot be drawn is refused with the reason."""
+    from .letters import archive
+
+    if render_letter(ctx, number, worker=ctx.user, force=True) in ("failed", "retry"):
+        with ctx.session() as s:
+            (a,) = archive.load(s, [s.get(Letter, number)])
+        raise Refused(f"文书 {number} 的 PDF 和 DOCX 未能生成：{a.tries.last_error or '原因不明'}")
+
+
+def render_letter(ctx: Context, number: str, worker: str = "", force: bool = False) -> str:
+    """Draw the PDF and DOCX of a letter whose act stored its HTML only (docs/letters.md, "Rendering by the workers").
+
+    Idempotent: a letter already drawn is left as it is ("done"); two renders at once both draw, the first to
+    commit is kept and the other finds its rows taken ("done"). Each try is recorded before it starts, so a
+    worker killed mid-render has used one; once `render_tries` are used up the letter is "failed", with the
+    reason, and only `force` (`letters print`, a person waiting for it) tries again. Returns "rendered", "done",
+    "failed" or "retry" (this try failed, tries remain)."""
+    from .letters import LetterError, archive
+    from .letters.issue import finish
+
+    allowed, stale = ctx.settings.letters.render_tries, ctx.settings.letters.render_timeout_seconds
+    with ctx.session() as s:
+        letter = s.get(Letter, number)
+        if letter is None:
+            raise BadInput(f"没有文号为「{number}」的文书")
+        (a,) = archive.load(s, [letter])
+        if a.drawn or a.render is None:
+            return "done"
+        if a.tries.started >= allowed and not force:  # used up (or the last one is still under way)
+            return "failed" if a.failed(allowed, stale) else "retry"
+        html = archive.content_of(s, number, "html").decode("utf-8")
+        data = a.render.data
+        title = f"{data['body']['name']}{data['letter']['title']}"
+        archive.record_try(s.connection(), number, worker or ctx.user)
+        s.commit()
+    try:
+        _hold_for_tests("REQUEST_FLOW_TEST_HOLD_IN_RENDER")
+        files = finish(ctx.settings, html, title)
+    except Exception as exc:  # noqa: BLE001 - any failure of this try is recorded, with its reason, for staff
+        reason = str(exc) if isinstance(exc, LetterError) else f"生成时出错（{type(exc).__name__}）"
+        with ctx.session() as s:
+            archive.record_try(s.connection(), number, worker or ctx.user, reason[:500])
+            s.commit()
+            (a,) = archive.load(s, [s.get(Letter, number)])
+        return "failed" if a.failed(allowed, stale) else "retry"
+    with ctx.session() as s:
+        try:
+            archive.store_files(s.connection(), number, files)
+            s.commit()
+        except Exception as exc:  # another render committed first: its files are the letter's, these are dropped
+            s.rollback()
+            (a,) = archive.load(s, [s.get(Letter, number)])
+            if a.drawn:
+                return "done"
+            raise exc
+    archive.materialize(ctx.settings, letter.body, letter.issued_on.year, number, {**files, "html": html.encode("utf-8")})
+    return "rendered"
+
+
+def letters_to_render(ctx: Context, limit: int = 500) -> list[str]:
+    """Letters still waiting for the workers whose last try (or issue) is older than `render_retry_seconds`: a
+    message lost with a restarted broker, or a render that failed and has tries left. Oldest first."""
+    from datetime import timedelta
+
+    from .store.models import LetterFile, LetterRender, LetterRenderTry
+
+    conf = ctx.settings.letters
+    cutoff = datetime.now(ZoneInfo("UTC")) - timedelta(seconds=conf.render_retry_seconds)
+    drawn = select(LetterFile.number).where(LetterFile.format == "pdf")
+    tries = (select(LetterRenderTry.number, func.count().label("n"), func.max(LetterRenderTry.at).label("last"))
+             .where(LetterRenderTry.error.is_(None)).group_by(LetterRenderTry.number).subquery())
+    q = (select(Letter.number)
+         .join(LetterRender, LetterRender.number == Letter.number)
+         .outerjoin(tries, tries.c.number == Letter.number)
+         .where(Letter.number.not_in(drawn), Letter.issued_at <= cutoff,
+                or_(tries.c.n.is_(None), and_(tries.c.n < conf.render_tries, tries.c.last <= cutoff)))
+         .order_by(Letter.issued_at, Letter.number).limit(limit))
+    with ctx.session() as s:
+        return list(s.execute(q).scalars())
+
+
+def queue_pending_letters(ctx: Context) -> list[str]:
+    """The beat's catch-up: hand the letters `letters_to_render` finds to the workers again."""
+    numbers = letters_to_render(ctx)
+    if numbers and ctx.settings.broker_url:
+        from .letters.queue import enqueue
+
+        enqueue(ctx.settings.broker_url, numbers)
+    return numbers
 
 
 # -- the calendar changed ------------------------------------------------------------------------------------------

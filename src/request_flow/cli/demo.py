@@ -116,6 +116,9 @@ def run_demo(keep: bool = False) -> Path:
 
     report_folder = demo_history.run(ctx, con, folder, today.year - 1)
 
+    # -- supervision (issue 12): a county checks its townships' reports, catches a slip, combines them -----------
+    _demo_county(con, report_folder / f"{ctx.body.code}-{today.year - 1}.json", folder, today.year - 1)
+
     if keep:
         con.print(f"\n演示数据库保留在 {db}；查看：request-flow --db sqlite:///{db} case list")
     else:
@@ -124,6 +127,18 @@ def run_demo(keep: bool = False) -> Path:
             extra.unlink(missing_ok=True)
         con.print(f"\n演示数据库已删除；文书和年度报告保留在 {folder}（年度报告：{report_folder}）")
     return db
+
+
+def _demo_county(con, own_report: Path, folder: Path, year: int) -> None:
+    from ..reporting import demo_county, supervision
+    from .report import _check_table
+
+    county = demo_county.collect(con, folder, own_report, year)
+    result = supervision.read_all([str(county)])
+    _check_table(result)
+    supervision.write_problems_xlsx(result, county.parent / "问题清单.xlsx")
+    con.print(f"问题清单（可发回该镇更正）：{county.parent / '问题清单.xlsx'}", markup=False)
+    demo_county.finish(con, county, year)
 
 
 def _show_letters(ctx, con, case_ids: list[str], folder: Path) -> None:

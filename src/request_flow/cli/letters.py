@@ -36,7 +36,7 @@ def _label(kind: str) -> str:
     return LETTER_KINDS.get(kind, (kind,))[0]
 
 
-def _item(a: Any, paths: dict[str, Path]) -> dict[str, Any]:
+def _item(a: Any, paths: dict[str, Path], conf: Any) -> dict[str, Any]:
     x = a.letter
     r = a.render
     return {
@@ -46,6 +46,9 @@ def _item(a: Any, paths: dict[str, Path]) -> dict[str, Any]:
         "delivered_on": x.delivered_on.isoformat() if x.delivered_on else None,
         "delivery_method": x.delivery_method, "delivery_proof": x.delivery_proof,
         "files": [str(p) for p in paths.values()],
+        # where the workers draw the PDF and DOCX: not drawn yet, or given up on after its tries (the reason)
+        "pending": a.pending(conf.render_tries, conf.render_timeout_seconds),
+        "failed": a.failed(conf.render_tries, conf.render_timeout_seconds),
     }
 
 
@@ -55,7 +58,7 @@ def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
     from .. import services
 
     ctx = _ctx()
-    items = [_item(a, paths) for a, paths in services.archived_letters(ctx, case_id=case_id)]
+    items = [_item(a, paths, ctx.settings.letters) for a, paths in services.archived_letters(ctx, case_id=case_id)]
     superseded = services.superseded_letters(ctx, case_id)  # `case amend` re-issued them under new numbers
     for x in items:
         x["superseded_by"] = superseded.get(x["number"])
@@ -67,7 +70,9 @@ def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
     for x in items:
         sent = f"，{x['delivered_on']}送达" if x["delivered_on"] else ""
         old = f"（已更正，由{x['superseded_by']}重新出具）" if x["superseded_by"] else ""
-        typer.echo(f"{x['number']}  {x['kind_label']}  致{x['addressee'] or ''}  {x['issued_on']}出具{sent}{old}")
+        drawn = ("（PDF、DOCX 正在后台生成）" if x["pending"] else
+                 f"（PDF、DOCX 生成失败：{x['failed']}；可用 letters print 重新生成）" if x["failed"] else "")
+        typer.echo(f"{x['number']}  {x['kind_label']}  致{x['addressee'] or ''}  {x['issued_on']}出具{sent}{old}{drawn}")
         for f in x["files"]:
             typer.echo(f"    {f}")
 
@@ -81,8 +86,9 @@ def letters_show(
     """查看一件文书的归档记录：模板及其版本（SHA-256）、出具人和时间、文件及校验值、送达情况。"""
     from .. import services
 
-    (a, paths), = services.archived_letters(_ctx(), number=number)
-    item = _item(a, paths)
+    ctx = _ctx()
+    (a, paths), = services.archived_letters(ctx, number=number)
+    item = _item(a, paths, ctx.settings.letters)
     r = a.render
     item.update({
         "issued_at": a.letter.issued_at.isoformat(),
@@ -171,7 +177,7 @@ def letters_print(
         from ..letters.archive import _safe
 
         for a, _ in found:
-            if fmt in a.files:
+            if fmt in a.files or (a.render is not None and not a.drawn):  # one the workers have not drawn: now
                 content = services.letter_content(ctx, a.letter.number, fmt)
                 (folder / f"{_safe(a.letter.number)}.{fmt}").write_bytes(content)
                 written += 1

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ..domain.errors import BadInput
+from ..domain.errors import BadInput, Refused
 from ..reporting import MAX_LISTED_ERRORS, os_reason
 from .common import context, emit
 
@@ -35,14 +35,22 @@ def annual(
     fmt: Annotated[str, typer.Option("--format", help="terminal、json、xlsx、docx 或 html")] = "terminal",
     out: Annotated[str | None, typer.Option("--out", help="输出文件（json 默认输出到屏幕；其他文件格式默认写到当前目录）")] = None,
     texts: Annotated[str | None, typer.Option("--texts", help="工作人员撰写的正文和表二所在的文件夹（见 report texts）")] = None,
+    bodies: Annotated[str | None, typer.Option("--bodies", help="汇总本系统中多个机关：all（全部已配置的机关）或以逗号分隔的机关代码")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="汇总报告的名称（与 --bodies 同用，如“××县”）")] = None,
 ) -> None:
-    """计算并输出年度报告：表三、表四由办理记录生成，并做勾稽关系检查。"""
+    """计算并输出年度报告：表三、表四由办理记录生成，并做勾稽关系检查；--bodies 汇总多个机关。"""
     if fmt not in FORMATS:
         raise BadInput(f"--format 应为 {'、'.join(FORMATS)} 之一，不是「{fmt}」")
     from ..reporting import annual as annual_mod
 
     ctx = _ctx()
-    doc = annual_mod.build(ctx, year)
+    if name is not None and bodies is None:
+        raise BadInput("--name 只用于汇总报告，请同时给出 --bodies")
+    if name is not None and not name.strip():
+        raise BadInput("--name 不能为空")
+    chosen = annual_mod.pick_bodies(ctx, bodies) if bodies is not None else [ctx.body]
+    doc = (annual_mod.combined(ctx, year, chosen, name.strip() if name else None) if bodies is not None
+           else annual_mod.build(ctx, year))
     if fmt == "json":
         text = json.dumps(doc, ensure_ascii=False, indent=2)
         if out:
@@ -63,12 +71,24 @@ def annual(
     with ctx.session() as s:
         from ..reporting.compute import by_month
 
-        months = by_month(s.connection(), ctx.body.code, year)
+        parts = [by_month(s.connection(), b.code, year) for b in chosen]
+    months = _add_months(parts)
     documents.write(fmt, doc, staff, months, path)
     for warning in staff.warnings:
         typer.echo(f"提示：{warning}", err=True)
     failing = [c for c in doc["checks"] if not c["ok"]]
     typer.echo(f"已写出：{path.resolve()}" + (f"（{len(failing)}项勾稽关系检查未通过，见报告）" if failing else ""))
+
+
+def _add_months(parts: list[dict]) -> dict:
+    """The chart's figures of several bodies, added month by month."""
+    def add(values: list):
+        return [sum(v) for v in zip(*values)]
+
+    first = parts[0]
+    return {"received": add([p["received"] for p in parts]), "on_time": add([p["on_time"] for p in parts]),
+            "late": add([p["late"] for p in parts]),
+            "concluded": {g: add([p["concluded"][g] for p in parts]) for g in first["concluded"]}}
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -81,26 +101,58 @@ def _write_text(path: Path, text: str) -> None:
 
 @report_app.command("check")
 def check(
-    file: Annotated[str, typer.Argument(help="JSON 格式的年度报表（report annual --format json 输出的格式）")],
-    previous: Annotated[str | None, typer.Option("--previous", help="上年报表（核对上年结转）")] = None,
+    paths: Annotated[list[str], typer.Argument(
+        help="报表：JSON 文件（report annual --format json 的格式）、年度报告格式的 XLSX，或存放它们的文件夹；可多个",
+        show_default=False, metavar="PATH")],
+    previous: Annotated[list[str] | None, typer.Option(
+        "--previous", help="上年报表（文件或文件夹，可多次）：按机关名称核对本年“上年结转”", show_default=False,
+        metavar="PATH")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
+    out: Annotated[str | None, typer.Option("--out", help="把问题清单写成 XLSX（每个问题一行，可发回下级机关）")] = None,
+    body: Annotated[str | None, typer.Option("--body-name", help="XLSX 标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="报表中没有年度时使用的年度")] = None,
 ) -> None:
-    """对一份报表（如下级机关报送的）做勾稽关系检查：全部通过退出码 0，否则 1，并指出单元格和差额。"""
+    """对报表做勾稽关系检查（检查1–5；给出 --previous 时核对上年结转）：一份报表，或一个文件夹中各下级机关报送的全部报表。
+
+    全部通过退出码 0；有报表未通过，退出码 1，指出每个未通过的单元格和差额；有文件无法读取，退出码 2（其余报表照常检查）。"""
+    from ..reporting import supervision as S
+
+    if out is not None and not out.lower().endswith(".xlsx"):
+        raise BadInput(f"--out 应为 .xlsx 文件，不是「{out}」")
+    single = len(paths) == 1 and not Path(paths[0]).is_dir()
+    if single:
+        p = Path(paths[0])
+        if not p.exists():
+            raise BadInput(f"无法读取文件 {paths[0]}：文件或文件夹不存在")
+        S.load(p, paths[0], body, year, named=False)  # a bad file: its one line, exit 2, as always
+    result = S.read_all(paths, body, year, previous)
+    if out:
+        S.write_problems_xlsx(result, Path(out))
+    if single:
+        _check_one(result, paths[0], as_json, out)
+        return
+    if as_json:
+        emit(S.to_json(result))
+    else:
+        _check_table(result)
+    if out:
+        typer.echo(f"已写出问题清单：{Path(out).resolve()}", err=True)
+    _check_exit(result)
+
+
+def _check_one(result, file: str, as_json: bool, out: str | None) -> None:
+    """One report: the output `report check FILE.json` has always had."""
     from ..domain import report as R
 
-    doc = _read_json(file)
-    t3, t4 = R.parse_report(doc)
-    prev_out = None
-    if previous:
-        prev_doc = _read_json(previous)
-        prev_out = R.parse_report(prev_doc)[0]["carried_out"]
-    label = f"上年报表（{Path(previous).name}）" if previous else "上年报表"
-    checks = R.check_tables(t3, t4, prev_out, label)
-    failing = [c for c in checks if not c.ok]
+    if result.unreadable:  # only the previous year's file can be unreadable here
+        raise BadInput(result.unreadable[0].error)
+    r = result.reports[0]
+    checks, failing = r.checks, r.failing
     if as_json:
-        emit({"body": doc.get("body"), "year": doc.get("year"), "ok": not failing, "checks": [c.to_json() for c in checks]})
+        emit({"body": r.doc.get("body") or r.body, "year": r.doc.get("year") or r.year, "ok": not failing,
+              "checks": [c.to_json() for c in checks]})
     else:
-        who = " ".join(str(x) for x in (doc.get("body"), doc.get("year")) if x)
+        who = " ".join(str(x) for x in (r.body, r.year) if x)
         typer.echo(f"{who or file}：" + ("勾稽关系检查全部通过" if not failing else f"{len(failing)}项勾稽关系检查未通过"))
         for c in checks:
             title = R.CHECK_TITLES[c.name]
@@ -108,24 +160,186 @@ def check(
                 typer.echo(f"  ✓ {title}" + (f"（{c.detail}）" if c.detail else ""))
             else:
                 typer.echo(f"  ✗ {title}：{c.detail}")
+    if out:
+        typer.echo(f"已写出问题清单：{Path(out).resolve()}", err=True)
     if failing:  # exit 1 with one line on stderr; the cells and differences are on stdout above
         from ..domain.errors import Refused
 
         raise Refused(f"{len(failing)}项勾稽关系检查未通过：" + "、".join(R.CHECK_TITLES[c.name] for c in failing))
 
 
-def _read_json(file: str):
-    path = Path(file)
+def _check_table(result) -> None:
+    """Bodies × checks, then every problem in words."""
+    from rich.table import Table
+
+    from ..console import console
+    from ..reporting import supervision as S
+
+    con = console()
+    t = Table(title="勾稽关系检查", show_lines=False)
+    t.add_column("报表文件", overflow="fold")
+    t.add_column("机关", overflow="fold")
+    t.add_column("年度")
+    for title in S.SHORT_TITLES.values():
+        t.add_column(title, justify="center")
+    for r in result.reports:
+        marks = []
+        for c in r.checks:
+            if not c.ok:
+                marks.append(f"[red]✗ {len(c.problems)}处[/red]")
+            elif c.name == "carried_over" and r.previous_file is None:
+                marks.append("未核对")
+            else:
+                marks.append("[green]✓[/green]")
+        t.add_row(r.file, r.body or "", str(r.year or ""), *marks)
+    for u in result.unreadable:
+        t.add_row(u.file, "[red]上年报表无法读取[/red]" if u.previous else "[red]无法读取[/red]", "", *["—"] * 5)
+    con.print(t)
+    rows = S.problem_rows(result)
+    if rows:
+        con.print("[bold]问题清单[/bold]")
+        for i, p in enumerate(rows, 1):
+            who = " ".join(str(x) for x in (p["body"], f"{p['year']}年度" if p["year"] else None) if x)
+            line = p["text"] if p["check"] == "unreadable" else (
+                f"{p['file']}" + (f"（{who}）" if who else "") + f" {p['check_title']}：{p['text']}")
+            con.print(f"{i}. {line}", markup=False, highlight=False)
+    if result.skipped:
+        con.print(f"另有{len(result.skipped)}个文件不是 JSON 或 XLSX，未检查：" + "、".join(result.skipped),
+                  markup=False, highlight=False)
+    years: dict[int | None, int] = {}
+    for r in result.reports:
+        years[r.year] = years.get(r.year, 0) + 1
+    if len(years) > 1:
+        con.print("提示：报表的年度不一：" + "，".join(f"{y}年度{n}份" if y else f"未写年度{n}份"
+                                                 for y, n in sorted(years.items(), key=lambda x: x[0] or 0)),
+                  markup=False, highlight=False)
+    bad = [r for r in result.reports if not r.ok]
+    con.print(f"共{len(result.reports) + len([u for u in result.unreadable if not u.previous])}份报表："
+              f"{len(result.reports) - len(bad)}份通过，{len(bad)}份未通过"
+              + (f"，{len(result.unreadable)}个文件无法读取" if result.unreadable else "")
+              + (f"，{len(result.duplicates)}个机关重复报送" if result.duplicates else ""), markup=False, highlight=False)
+
+
+def _check_exit(result) -> None:
+    from ..domain.errors import Refused
+
+    if result.unreadable:
+        raise BadInput(f"{len(result.unreadable)}个文件无法读取：" + "、".join(u.file for u in result.unreadable))
+    bad = [r for r in result.reports if not r.ok]
+    if bad or result.duplicates:
+        parts = []
+        if bad:
+            parts.append(f"{len(bad)}份报表未通过勾稽关系检查：" + "、".join(r.who() for r in bad))
+        if result.duplicates:
+            parts.append("重复报送：" + "、".join(g[0].body or "" for g in result.duplicates))
+        raise Refused("；".join(parts))
+
+
+COMBINE_FORMATS = ("terminal", "json", "xlsx", "docx", "html")
+
+
+@report_app.command("combine")
+def combine(
+    paths: Annotated[list[str], typer.Argument(help="下级机关的报表（JSON 或 XLSX）或存放它们的文件夹；可多个", show_default=False,
+                                                metavar="PATH")],
+    year: YearOpt,
+    name: Annotated[str, typer.Option("--name", help="汇总报告的机关或地区名称，如「××县」")],
+    fmt: Annotated[str | None, typer.Option("--format", help="terminal、json、xlsx、docx 或 html（默认：按 --out 的扩展名，否则 terminal）",
+                                            show_default=False)] = None,
+    out: Annotated[str | None, typer.Option("--out", help="输出文件（json 默认输出到屏幕；其他文件格式默认写到当前目录）")] = None,
+    allow_failing: Annotated[bool, typer.Option("--allow-failing", help="把未通过勾稽关系检查的报表排除在汇总之外（并列出），而不是拒绝汇总")] = False,
+    expect: Annotated[str | None, typer.Option("--expect", help="应报送的机关名单（文本文件，每行一个机关名称）：缺报的机关将被指出")] = None,
+    previous: Annotated[list[str] | None, typer.Option("--previous", help="上年报表（文件或文件夹）：核对上年结转", show_default=False,
+                                                          metavar="PATH")] = None,
+    texts: Annotated[str | None, typer.Option("--texts", help="汇总报告正文和表二所在的文件夹（见 report texts）")] = None,
+    body: Annotated[str | None, typer.Option("--body-name", help="XLSX 标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
+) -> None:
+    """把下级机关同一年度的报表逐项相加，得到本地区的汇总报告，并做勾稽关系检查。
+
+    有文件无法读取、同一机关报送两份、混有其他年度的报表时不汇总（退出码 2）；有报表未通过检查时拒绝汇总（退出码 1），
+    除非使用 --allow-failing。"""
+    from ..reporting import supervision as S
+
+    if fmt is None:
+        suffix = Path(out).suffix.lower().lstrip(".") if out else ""
+        fmt = suffix if suffix in COMBINE_FORMATS else ("json" if out and not suffix else "terminal")
+        if out and suffix and suffix not in COMBINE_FORMATS:
+            raise BadInput(f"无法从 --out 的扩展名「.{suffix}」判断格式：请用 --format 指定 json、xlsx、docx 或 html")
+    if fmt not in COMBINE_FORMATS:
+        raise BadInput(f"--format 应为 {'、'.join(COMBINE_FORMATS)} 之一，不是「{fmt}」")
+    if fmt == "terminal" and out:
+        raise BadInput("--format terminal 不写文件：请去掉 --out，或指定 json、xlsx、docx 或 html")
+    expected = S.read_expected(expect) if expect else None
+    result = S.read_all(paths, body, year, previous)
+    say = lambda line: typer.echo(line, err=True)  # noqa: E731
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"无法读取文件 {file}：{os_reason(exc)}") from None
-    try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise BadInput(f"{file} 不是 UTF-8 编码的 JSON 文件") from None
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{file} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from None
+        combined = S.combine(result, year, name, allow_failing, expected, warn=say)
+    except Refused:
+        _print_failing(result)  # every failing cell, on stdout; the refusal's one line on stderr
+        raise
+    doc = combined.doc
+    for r in combined.left_out:
+        typer.echo(f"未计入（未通过勾稽关系检查）：{r.body}（{r.file}）：" + "；".join(c.detail for c in r.failing), err=True)
+    if combined.not_expected:
+        typer.echo("不在应报送名单中（已计入）：" + "、".join(combined.not_expected), err=True)
+    summary = f"已汇总{len(combined.included)}份报表" + (f"，{len(combined.left_out)}份未通过检查未计入" if combined.left_out else "")
+    if fmt == "json":
+        text = json.dumps(doc, ensure_ascii=False, indent=2)
+        if out:
+            _write_text(Path(out), text + "\n")
+            typer.echo(f"{summary}；已写出：{Path(out).resolve()}", err=True)
+        else:
+            typer.echo(text)
+            typer.echo(summary, err=True)
+        return
+    if fmt == "terminal":
+        from ..reporting.terminal import print_report
+
+        print_report(doc)
+        typer.echo(summary, err=True)
+        return
+    from ..reporting import documents, staff_texts
+
+    staff = staff_texts.load(Path(texts) if texts else None, year)
+    staff.other = [*staff.other, *S.combined_paragraphs(combined)]
+    path = Path(out) if out else Path.cwd() / f"{name.strip()}-{year}年政府信息公开工作年度报告（汇总）.{fmt}"
+    documents.write(fmt, doc, staff, None, path)
+    if fmt == "xlsx":
+        S.add_breakdown_sheet(path, combined)
+    for warning in staff.warnings:
+        typer.echo(f"提示：{warning}", err=True)
+    failing = [c for c in doc["checks"] if not c["ok"]]
+    typer.echo(f"{summary}；已写出：{path.resolve()}" + (f"（{len(failing)}项勾稽关系检查未通过，见报告）" if failing else ""))
+
+
+def _print_failing(result) -> None:
+    from ..reporting import supervision as S
+
+    for i, p in enumerate(S.problem_rows(result), 1):
+        typer.echo(f"{i}. {p['file']}（{p['body'] or ''}）{p['check_title']}：{p['text']}")
+
+
+@report_app.command("read")
+def read(
+    file: Annotated[str, typer.Argument(help="年度报告格式的 XLSX（或 JSON）报表")],
+    body: Annotated[str | None, typer.Option("--body-name", help="标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="标题行没有年度时使用的年度")] = None,
+    out: Annotated[str | None, typer.Option("--out", help="写入 JSON 文件（默认输出到屏幕）")] = None,
+) -> None:
+    """把下级机关报送的表格（年度报告格式的 XLSX）读成交换用的 JSON（含勾稽关系检查结果）。"""
+    from ..domain import report as R
+    from ..reporting import supervision as S
+
+    r = S.load(Path(file), file, body, year)
+    checks = R.check_tables(r.table3, r.table4)
+    doc = {"body": r.body, "year": r.year, "table3": r.table3, "table4": r.table4,
+           "checks": [c.to_json() for c in checks if c.name != "carried_over"]}
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    if out:
+        _write_text(Path(out), text + "\n")
+        typer.echo(f"已写出：{Path(out).resolve()}", err=True)
+    else:
+        typer.echo(text)
 
 
 @report_app.command("cases")
@@ -133,13 +347,18 @@ def cases(
     year: YearOpt,
     row: Annotated[str, typer.Option("--row", help="表三的行代码（如 disclosed、carried_in），或表四的复议诉讼类型")],
     col: Annotated[str, typer.Option("--col", help="表三的列代码（如 natural_person、total），或表四的结果")] = "total",
+    bodies: Annotated[str | None, typer.Option("--bodies", help="汇总报告的单元格：all 或以逗号分隔的机关代码（每件注明机关）")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """列出报表某一单元格背后的案件（每个数字都可追溯到案件）。"""
+    """列出报表某一单元格背后的案件（每个数字都可追溯到案件；--bodies 时注明每件所属机关）。"""
     from ..domain import report as R
     from ..reporting import annual as annual_mod
 
-    items = annual_mod.behind(_ctx(), year, row, col)
+    ctx = _ctx()
+    if bodies is None:
+        items = annual_mod.behind(ctx, year, row, col)
+    else:
+        items = annual_mod.behind_bodies(ctx, year, row, col, annual_mod.pick_bodies(ctx, bodies))
     if as_json:
         emit(items)
         return
@@ -150,15 +369,51 @@ def cases(
     typer.echo(f"{title}：{len(items)}件")
     from .render import outcome_label
 
+    if bodies is not None:
+        counts: dict[str, int] = {}
+        for it in items:
+            counts[it["body"]] = counts.get(it["body"], 0) + 1
+        if counts:
+            typer.echo("其中：" + "，".join(f"{code} {n}件" for code, n in counts.items()))
     for it in items:
         ref = f"（原编号 {it['ref']}）" if it.get("ref") else ""
+        lead = f"{it['body']}  " if "body" in it else ""  # the body column of a combined cell
         if "appeal" in it:
             res = R.APPEAL_COLUMNS.get(it["result"] or "pending", "")
-            typer.echo(f"{it['id']}{ref}  第{it['appeal']}件 {it['filed_on']}提起  {res}"
+            typer.echo(f"{lead}{it['id']}{ref}  第{it['appeal']}件 {it['filed_on']}提起  {res}"
                        + (f" {it['decided_on']}" if it["decided_on"] else ""))
         else:
-            typer.echo(f"{it['id']}{ref}  收到{it['received_on']}  "
+            typer.echo(f"{lead}{it['id']}{ref}  收到{it['received_on']}  "
                        + (f"{it['concluded_on']}办结：{outcome_label(it['outcome'])}" if it["concluded_on"] else "未办结"))
+
+
+@report_app.command("timeliness")
+def timeliness(
+    year: YearOpt,
+    bodies: Annotated[str | None, typer.Option("--bodies", help="all（全部已配置的机关）或以逗号分隔的机关代码；默认当前机关")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="terminal、json 或 xlsx（含图表）")] = "terminal",
+    out: Annotated[str | None, typer.Option("--out", help="xlsx 的输出文件（默认写到当前目录）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（同 --format json）")] = False,
+) -> None:
+    """各机关的办理时效：办结、按期答复、逾期答复、逾期未答复、答复用时中位数、延长答复期限。"""
+    if fmt not in ("terminal", "json", "xlsx"):
+        raise BadInput(f"--format 应为 terminal、json、xlsx 之一，不是「{fmt}」")
+    from ..reporting import timeliness as tl
+
+    doc = tl.build(_ctx(), year, bodies)
+    if as_json or fmt == "json":
+        emit(doc)
+        return
+    if fmt == "terminal":
+        tl.print_table(doc)
+        return
+    path = Path(out) if out else Path.cwd() / f"{year}年度政府信息公开申请办理时效.xlsx"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tl.write_xlsx(doc, path)
+    except OSError as exc:
+        raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
+    typer.echo(f"已写出：{path.resolve()}")
 
 
 @report_app.command("lock")

@@ -14,20 +14,22 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 
-from ..store.models import Letter, LetterFile, LetterRender
+from ..store.models import Letter, LetterFile, LetterRender, LetterRenderTry
 from . import LetterError
 from .issue import Rendered
 
 FORMAT_ORDER = ("pdf", "docx", "html")
 
 
-def engine_versions() -> str:
+@lru_cache(maxsize=1)
+def engine_versions() -> str:  # read once a process: importlib.metadata parses the packages' files every call
     from importlib.metadata import version
 
     return " ".join(f"{p}/{version(p)}" for p in ("weasyprint", "python-docx", "jinja2"))
@@ -39,9 +41,7 @@ def store(conn: Any, r: Rendered, user: str) -> None:
         "number": r.number, "variant": r.variant, "addressee": r.addressee, "template": r.template,
         "template_sha256": r.template_sha256, "sources": r.sources, "data": r.data, "fonts": r.fonts,
         "engine": engine_versions(), "rendered_by": user, "rendered_at": datetime.now(ZoneInfo("UTC"))})
-    conn.execute(insert(LetterFile.__table__), [
-        {"number": r.number, "format": fmt, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content),
-         "content": content} for fmt, content in r.files.items()])
+    store_files(conn, r.number, r.files)
 
 
 def _safe(number: str) -> str:
@@ -82,10 +82,47 @@ def materialize(settings: Any, body: str, year: int, number: str, files: dict[st
 
 
 @dataclass
+class Tries:
+    """The workers' tries at a letter (table letter_render_try): how many started, how many failed and why."""
+
+    started: int = 0
+    errors: int = 0
+    last_error: str | None = None
+    last_start: datetime | None = None
+
+
+@dataclass
 class Archived:
     letter: Letter
     render: LetterRender | None
     files: dict[str, tuple[str, int]]  # format -> (sha256, size)
+    tries: Tries
+
+    @property
+    def drawn(self) -> bool:
+        """Its PDF and DOCX are archived (an act that renders itself stores them with the letter)."""
+        return "pdf" in self.files and "docx" in self.files
+
+    def failed(self, allowed: int, timeout_seconds: float) -> str | None:
+        """The reason, once the workers have used up their tries without drawing it: `allowed` tries failed, or
+        were started and never finished (the process died): the last started longer ago than a try may run
+        (`timeout_seconds`, the workers' time limit for a render)."""
+        t = self.tries
+        if self.drawn or self.render is None or t.started < allowed:
+            return None
+        if t.errors >= allowed:
+            return t.last_error
+        if t.last_start is not None and (datetime.now(ZoneInfo("UTC")) - _utc(t.last_start)).total_seconds() > timeout_seconds:
+            return t.last_error or "生成文书的进程多次中断"
+        return None  # the last try is still under way
+
+    def pending(self, allowed: int, timeout_seconds: float) -> bool:
+        """Waiting for the workers (a letter reserved before letters were issued has no render and never waits)."""
+        return self.render is not None and not self.drawn and self.failed(allowed, timeout_seconds) is None
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
 def load(s: Any, letters: list[Letter]) -> list[Archived]:
@@ -95,7 +132,28 @@ def load(s: Any, letters: list[Letter]) -> list[Archived]:
     q = select(LetterFile.number, LetterFile.format, LetterFile.sha256, LetterFile.size).where(LetterFile.number.in_(numbers))
     for number, fmt, sha, size in s.execute(q):
         files.setdefault(number, {})[fmt] = (sha, size)
-    return [Archived(x, renders.get(x.number), files.get(x.number, {})) for x in letters]
+    tries: dict[str, Tries] = {}
+    q2 = (select(LetterRenderTry.number, LetterRenderTry.error, LetterRenderTry.at)
+          .where(LetterRenderTry.number.in_(numbers)).order_by(LetterRenderTry.id))
+    for number, error, at in s.execute(q2):
+        t = tries.setdefault(number, Tries())
+        if error is None:
+            t.started, t.last_start = t.started + 1, at
+        else:
+            t.errors, t.last_error = t.errors + 1, error
+    return [Archived(x, renders.get(x.number), files.get(x.number, {}), tries.get(x.number, Tries())) for x in letters]
+
+
+def store_files(conn: Any, number: str, files: dict[str, bytes]) -> None:
+    """The files the workers drew, added to the letter's archive (its HTML was stored by the act)."""
+    conn.execute(insert(LetterFile.__table__), [
+        {"number": number, "format": fmt, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content),
+         "content": content} for fmt, content in files.items()])
+
+
+def record_try(conn: Any, number: str, worker: str, error: str | None = None) -> None:
+    conn.execute(insert(LetterRenderTry.__table__), {"number": number, "at": datetime.now(ZoneInfo("UTC")),
+                                                     "worker": worker, "error": error})
 
 
 def ensure_copies(settings: Any, s: Any, a: Archived) -> dict[str, Path]:

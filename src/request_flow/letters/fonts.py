@@ -120,9 +120,16 @@ def check(text: str, stack: list[str], what: str) -> list[FontFile]:
     if not files:
         raise LetterError(f"{what}配置的字体（{'、'.join(stack)}）一个也没有安装：请安装 fonts-noto-cjk"
                           "（scripts/letters-packages.sh）或修改配置 [letters]")
-    maps = [coverage(f.path, f.index) for f in files]
-    for ch in dict.fromkeys(text):
-        if needs_glyph(ch) and not any(ord(ch) in m for m in maps):
-            raise LetterError(f"{what}中的字符{char_name(ch)}在配置的字体中都没有字形，打印出来会是空白方框：请安装含有该字的"
-                              f"字体并加入配置 [letters] 的字体列表（当前：{'、'.join(stack)}）")
+    shown = _shown.setdefault(tuple(stack), set())
+    new = set(text) - shown  # most of a letter is the template's own wording, checked with the first letter
+    if new:
+        maps = [coverage(f.path, f.index) for f in files]
+        for ch in sorted(new, key=text.index):  # the first offending character of the text is the one named
+            if needs_glyph(ch) and not any(ord(ch) in m for m in maps):
+                raise LetterError(f"{what}中的字符{char_name(ch)}在配置的字体中都没有字形，打印出来会是空白方框：请安装含有该字的"
+                                  f"字体并加入配置 [letters] 的字体列表（当前：{'、'.join(stack)}）")
+        shown.update(new)
     return files
+
+
+_shown: dict[tuple[str, ...], set[str]] = {}  # per font list: the characters found in its fonts (the fonts are read once a process)

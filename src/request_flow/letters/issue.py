@@ -1,8 +1,12 @@
 """Issuing a letter: fill, check, render all formats, and hand the result to the archive.
 
-Rendering happens inside the act's transaction, after the 文号 is reserved and before the commit: a letter that
-cannot be rendered (a broken template, a character no font has, a seal that is not an image) refuses the act,
-and the rollback takes the reserved number back with everything else. See docs/decisions.md, "Letters".
+Filling and checking happen inside the act's transaction, after the 文号 is reserved and before the commit: a
+letter that cannot be made (a broken template, a character no font has, a seal that is not an image) refuses the
+act, and the rollback takes the reserved number back with everything else. See docs/decisions.md, "Letters".
+
+Where the workers render (docs/letters.md, "Rendering by the workers"), the act stops at the HTML (`formats=
+("html",)`): the template's output, with every check done. `finish` later draws the PDF and DOCX from exactly
+that stored HTML, so what the workers print is what the act checked, whatever happens to the templates meanwhile.
 """
 
 from __future__ import annotations
@@ -82,10 +86,27 @@ def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[s
     return Rendered(kind, variant, data["letter"]["number"], name, version, sources, data, files, used)
 
 
-def render_issue(settings: Any, body: Any, issue: fields.Issue) -> Rendered:
+def render_issue(settings: Any, body: Any, issue: fields.Issue, formats: tuple[str, ...] = FORMATS) -> Rendered:
     # the override notice states the wait recorded with its decision; the policy's is the fallback
     wait = settings.policy().override_wait_days
-    return render_data(settings, body, fields.build(issue, body, override_wait_days=wait))
+    return render_data(settings, body, fields.build(issue, body, override_wait_days=wait), formats=formats)
+
+
+def finish(settings: Any, html: str, title: str) -> dict[str, bytes]:
+    """The PDF and DOCX of a letter from the HTML its act stored (`title`: the DOCX's document title). As
+    `render_data` does: a letter a few lines over one page is set on one with the tighter pitch, which is the
+    same HTML with the page rules of that pitch (the template wrote `page_css` once, verbatim)."""
+    style = render.Style.of(settings)
+    line_pt = render.LINE_PT
+    pdf, pages = render.pdf_and_pages(html)
+    if pages == 2:
+        normal, tight = str(style.css(render.LINE_PT)), str(style.css(render.TIGHT_LINE_PT))
+        if html.count(normal) == 1:
+            tight_html = html.replace(normal, tight)
+            tight_pdf, tight_pages = render.pdf_and_pages(tight_html)
+            if tight_pages == 1:
+                html, pdf, line_pt = tight_html, tight_pdf, render.TIGHT_LINE_PT
+    return {"pdf": pdf, "docx": render.docx(render.parse(html), style, title, line_pt)}
 
 
 def sample_data(ctx: Any, kind: str, variant: str, form: str = "") -> dict[str, Any]:

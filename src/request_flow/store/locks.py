@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from ..domain import report as R
@@ -51,7 +51,29 @@ def correcting(years: set[int], reason: str):
 
 
 def locks_of(conn: Connection, body: str) -> dict[int, Any]:
+    """The body's locked years, read under the shared side of the report lock (`hold_for_locking`): an act that
+    found a year unlocked commits before that year's lock is taken, and so is in its snapshot."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _lock_key(body)})
     return {r.year: r for r in conn.execute(select(_LOCKS).where(_LOCKS.c.body == body))}
+
+
+def hold_for_locking(conn: Connection, body: str) -> None:
+    """`report lock`: take the exclusive side before reading the tables, so that the snapshot and the lock are one
+    transaction that no act can slip into (docs/report.md, "Locking and corrections"). PostgreSQL: a transaction-scoped
+    advisory lock, which waits for the acts that read the locks as they were and holds back those that would
+    read them now. SQLite: the database's one write lock, taken at once by a write that changes nothing; an act
+    that read the locks before it cannot write after it (its snapshot is stale) and is told to try again."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_key(body)})
+    else:
+        conn.execute(update(_LOCKS).where(_LOCKS.c.body == body, text("0 = 1")).values(locked_by=_LOCKS.c.locked_by))
+
+
+def _lock_key(body: str) -> int:
+    import hashlib
+
+    return int.from_bytes(hashlib.sha256(f"report_lock:{body}".encode()).digest()[:8], "big", signed=True)
 
 
 def _cells_moved(before: set[R.Cell], after: set[R.Cell], years: set[int]) -> list[dict[str, Any]]:
@@ -132,11 +154,17 @@ _EVENT_WORDS = {"appeal": "登记复议或诉讼", "appeal_result": "登记复�
                 "corrected": "收到补正", "reopen": "恢复办理", "void": "作废登记"}
 
 
-def on_act(ctx: Any, conn: Connection, row: Any, events: list[Event], new_event: Event, view: CaseView) -> None:
-    """Called by services._append before it writes one act (see the module's docstring)."""
+def counted(row: Any) -> R.CaseFacts:
+    """The facts a case row counts in the tables by (a voided registration counts nowhere)."""
+    return case_facts(row.applicant_type, row.received_on if row.state != "void" else None, row.outcome,
+                      row.concluded_on)
+
+
+def on_act(ctx: Any, conn: Connection, row: Any, before: R.CaseFacts, events: list[Event], new_event: Event,
+           view: CaseView) -> None:
+    """Called by services._append within one act's transaction, `before` the facts the case counted in before
+    it (see the module's docstring)."""
     rule = appeals_rule(ctx)
-    before = case_facts(row.applicant_type, row.received_on if row.state != "void" else None, row.outcome,
-                        row.concluded_on)
     counted = view.void is None  # a voided registration leaves every table (docs/decisions.md)
     after = case_facts(row.applicant_type, view.received_on if counted else None, view.outcome, view.concluded_on)
     old_appeals = appeal_facts_of_events(events)

@@ -277,3 +277,17 @@ class LetterFile(SQLModel, table=True):
     sha256: str
     size: int
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class LetterRenderTry(SQLModel, table=True):
+    """Where the workers draw the PDF and DOCX (docs/letters.md, "Rendering by the workers"): one row when a try
+    starts (`error` empty) and one when it fails (`error` the reason). Append-only like the rest of the record:
+    a letter is pending while it has no PDF, failed once it has used up its tries, never rewritten."""
+
+    __tablename__ = "letter_render_try"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(foreign_key="letter.number", index=True)
+    at: datetime
+    worker: str
+    error: str | None = None
