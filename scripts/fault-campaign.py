@@ -11,7 +11,8 @@ outbox lease; Redis killed and restarted empty; PostgreSQL restarted (its own cl
 answering 421, 451 or 550 for a while; a second beat started by mistake; a calendar change while reminders are
 queued. New work arrives every round. What counts (docs/decisions.md, "The deployment in the suite"):
 
-- every reminder row is delivered once; a second copy is explained only where a process was killed between the
+- every reminder row still owed is delivered once (a row cancelled before sending, because its deadline moved
+  or the case was acted on, is owed no more); a second copy is explained only where a process was killed between the
   first copy's acceptance and the row being marked sent (the documented crash window); a reminder the server
   refused for good (550) is failed by design and re-queued by `deadlines retry` once the server is back;
 - every case whose correction period lapsed is closed once (one closure event);
@@ -229,6 +230,8 @@ class Campaign:
             lost = doubled = explained = refused = 0
             for mid, status in items:
                 times = sorted(by_id.get(mid, []))
+                if status == "cancelled" and not times:
+                    continue  # withdrawn before sending: its deadline moved or the case acted (not owed any more)
                 if status == "failed" and not times:
                     refused += 1
                 elif not times:
@@ -238,7 +241,8 @@ class Campaign:
                         explained += len(times) - 1
                     else:
                         doubled += len(times) - 1
-            return len(items), lost, doubled, explained, refused
+            owed = sum(1 for _, status in items if status != "cancelled")
+            return owed, lost, doubled, explained, refused
 
         table = [("reminders", *reminders(rows)), ("digests", *reminders(digests))]
         closed_lost = sum(1 for c in self.lapsing if closures.get(c, 0) == 0)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import tomllib
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -40,10 +42,54 @@ def package_templates() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+# An e-mail address as reminders are sent to it (docs/decisions.md, "E-mail addresses"): ASCII only, a dot-atom
+# local part and a host name; no display name, no spaces, commas, angle brackets or line breaks.
+_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def shown_text(value: str) -> str:
+    """A value quoted in a one-line message: control and format characters written as escapes."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in value)
+
+
+def email_problem(address: str) -> str | None:
+    """Why `address` cannot receive reminders (one Chinese clause), or None when it can."""
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in address):
+        return "含换行符或控制字符（可能被用来插入邮件头）"
+    if any(c.isspace() for c in address):
+        return "含空格"
+    if not address.isascii():
+        return ("含非ASCII字符：提醒邮件不使用国际化邮箱地址（SMTPUTF8），请登记ASCII形式的地址"
+                "（中文域名请写成 xn-- 开头的形式）")
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        return "应为「用户名@域名」的形式"
+    if len(local) > 64 or len(address) > 254 or not _LOCAL.fullmatch(local):
+        return "@前的用户名含有不允许的字符（如逗号、尖括号、引号、分号）"
+    if len(domain) > 253 or not all(_LABEL.fullmatch(label) for label in domain.split(".")):
+        return "@后的域名无效"
+    return None
+
+
+def check_email(address: str, what: str) -> str:
+    """`address` stripped, or ValueError with one Chinese line naming `what` and the rule."""
+    address = address.strip(" ")
+    problem = email_problem(address)
+    if problem:
+        raise ValueError(f"{what}「{shown_text(address)}」无效：{problem}")
+    return address
+
+
 class StaffEntry(BaseModel):
     name: str
     role: str = "clerk"
     email: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        return check_email(v, "工作人员的电子邮箱") if v else None
 
     @field_validator("role")
     @classmethod
@@ -172,6 +218,15 @@ class ReminderSettings(BaseModel):
     lease_seconds: float = Field(120, ge=1, le=3600)  # one sender at a time; a dead sender's lease runs out
     smtp_timeout: float = Field(30, gt=0, le=600)
     requeue_seconds: float = Field(120, gt=0, le=86400)  # a queued reminder not sent by then is nudged again
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, v: str) -> str:
+        address = v.rsplit("<", 1)[1].removesuffix(">") if v.endswith(">") and "<" in v else v
+        if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in v):
+            raise ValueError(f"发件人「{shown_text(v)}」含换行符或控制字符")
+        check_email(address, "发件人地址")
+        return v
 
     @field_validator("offsets")
     @classmethod

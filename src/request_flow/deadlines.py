@@ -36,16 +36,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from . import services
-from .config import BodyProfile, ConfigError
+from .config import BodyProfile, ConfigError, email_problem, shown_text
 from .domain import acts
 from .domain.errors import BadInput, Refused
 from .domain.lifecycle import AWAITING_CORRECTION, AWAITING_FEE, CONSULTING, OPEN_STATES
+from .domain.workdays import MissingScheduleError
 from .notify import message, policy
 from .store.models import CaseFile, OutboxLease, Reminder, Staff
 
 log = logging.getLogger("request_flow.deadlines")
 
 SYSTEM_ACTOR = "系统（期限检查）"
+HEAD_COPY = "+head"  # the kind of the office head's copy of a reminder: "reply_due+head"
 PENDING = ("queued", "failing", "sending")
 STATUSES = ("queued", "sending", "failing", "sent", "failed", "printed", "cancelled")
 _REM = Reminder.__table__
@@ -62,11 +64,12 @@ def now() -> datetime:
 def notify_to(ctx: services.Context) -> list[str]:
     raw = ctx.settings.notify_to or ""
     out = []
-    for addr in (a.strip() for a in raw.split(",")):
+    for addr in (a.strip(" \t") for a in raw.split(",")):
         if not addr:
             continue
-        if "@" not in addr or any(c.isspace() for c in addr) or addr.startswith("@") or addr.endswith("@"):
-            raise ConfigError(f"REQUEST_FLOW_NOTIFY_TO 中的地址「{addr}」无效：应为以逗号分隔的电子邮箱地址")
+        problem = email_problem(addr)
+        if problem:
+            raise ConfigError(f"REQUEST_FLOW_NOTIFY_TO 中的地址「{shown_text(addr)}」无效：{problem}（应为以逗号分隔的电子邮箱地址）")
         out.append(addr)
     return out
 
@@ -82,6 +85,34 @@ def check_settings(ctx: services.Context) -> None:
     """Bad settings are refused before anything is written (exit 2, one line)."""
     notify_to(ctx)
     smtp_target(ctx)
+
+
+def horizon(ctx: services.Context) -> tuple[date, date]:
+    """The days a sweep or digest may be run as: from the calendar's first year to 31 December nine years after
+    the last year with a published holiday schedule (docs/decisions.md, "The sweep's horizon"). The calendar
+    assumes plain Monday to Friday for up to ten years past its last schedule; the last of those years is kept
+    free for the reminder window and the periods that start on the last day."""
+    return date(ctx.cal.first_year, 1, 1), date(ctx.cal.last_year - 1, 12, 31)
+
+
+def check_today(ctx: services.Context, today: date) -> date:
+    """A day outside the horizon is refused before anything is read or written (exit 2, one line)."""
+    first, last = horizon(ctx)
+    if today > last:
+        published = max(ctx.cal.known_years)
+        raise BadInput(f"--today {today.isoformat()} 超出期限检查的范围：最晚为{last.isoformat()}（已公布节假日安排的最后一年"
+                       f"{published}年之后九年；更远的日子无法计算工作日），本次未办理任何事项")
+    if today < first:
+        raise BadInput(f"--today {today.isoformat()} 早于日历的第一年（{first.year}年），本次未办理任何事项")
+    return today
+
+
+def _why(exc: BaseException) -> str:
+    """What a case-by-case failure says: the rule's own words for our errors, only the kind for anything else
+    (whose text may quote the database's parameters, personal data among them)."""
+    if isinstance(exc, Refused | BadInput | MissingScheduleError):
+        return str(exc)
+    return f"内部错误（{type(exc).__name__}），本案本次未处理，其他案件不受影响"
 
 
 def fresh_calendar(ctx: services.Context) -> services.Context:
@@ -155,7 +186,7 @@ def sweep(ctx: services.Context, today: date | None = None, *, on_case: Callable
     sweep passes `on_case` (enqueue a task per case) and `deliver` (enqueue the sender) instead.
     """
     check_settings(ctx)
-    today = today or ctx.today()
+    today = check_today(ctx, today or ctx.today())
     result = SweepResult(today)
     if services.calendar_changed(ctx):  # a calendar file changed: deadlines move before anything is decided
         ctx = fresh_calendar(ctx)
@@ -167,8 +198,9 @@ def sweep(ctx: services.Context, today: date | None = None, *, on_case: Callable
         done = act_on_case(ctx, case_id, today)
         for item in done:
             (result.closed if "outcome" in item else result.skipped if "skipped" in item else result.acts).append(item)
-    result.missed = record_missed(ctx, today)
-    result.reminders = queue_reminders(ctx, today)
+    result.missed = record_missed(ctx, today, problems=result.skipped)
+    result.reminders = queue_reminders(ctx, today, problems=result.skipped)
+    result.skipped = list({(x["id"], x["skipped"]): x for x in result.skipped}.values())  # each reason once
     if deliver is not None:
         if result.reminders or ready_count(ctx):
             deliver()
@@ -186,7 +218,7 @@ def find_lapsed(ctx: services.Context, today: date) -> list[str]:
         return list(s.execute(q).scalars())
 
 
-def record_missed(ctx: services.Context, today: date) -> list[dict[str, Any]]:
+def record_missed(ctx: services.Context, today: date, problems: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Record, once, each reply deadline that passed unanswered: the overdue mark stays in the case's record
     whatever happens later (docs/decisions.md, "No cure for an overdue case")."""
     q = (select(CaseFile.id, CaseFile.body, CaseFile.reply_due).where(CaseFile.state.in_(OPEN_STATES),
@@ -204,6 +236,11 @@ def record_missed(ctx: services.Context, today: date) -> list[dict[str, Any]]:
             done = services.record_missed(bctx, r.id, today)
         except (services.Conflict, Refused, BadInput) as exc:
             log.info("case %s: missed deadline not recorded now (%s)", r.id, type(exc).__name__)
+            continue
+        except Exception as exc:  # one case that cannot be computed never stops the others
+            log.warning("case %s: missed deadline not recorded (%s)", r.id, type(exc).__name__)
+            if problems is not None:
+                problems.append({"id": r.id, "skipped": _why(exc)})
             continue
         if done is not None:
             out.append({"id": r.id, "kind": "reply_missed", "due": r.reply_due.isoformat()})
@@ -253,6 +290,10 @@ def act_on_case(ctx: services.Context, case_id: str, today: date) -> list[dict[s
             continue  # someone else acted meanwhile: look again
         except (Refused, BadInput) as exc:  # e.g. a --today before the case's last act
             done.append({"id": case_id, "skipped": str(exc)})
+            return done
+        except Exception as exc:  # rolled back whole (act and letter); reported for this case alone
+            log.warning("case %s: automatic act not taken (%s)", case_id, type(exc).__name__)
+            done.append({"id": case_id, "skipped": _why(exc)})
             return done
         if out is None:
             return done
@@ -304,8 +345,9 @@ def _insert_ignore(conn):
                        _REM.c.subject))
 
 
-def queue_reminders(ctx: services.Context, today: date) -> list[dict[str, Any]]:
-    """Decide the reminders due on `today` and write them to the outbox; return those this call inserted."""
+def queue_reminders(ctx: services.Context, today: date, problems: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Decide the reminders due on `today` and write them to the outbox; return those this call inserted.
+    A case whose deadlines cannot be counted on `today` is logged, added to `problems` and skipped."""
     cfg = ctx.settings.reminders
     cal = ctx.cal.with_assumption(True)
     bodies = {b.code: b for b in ctx.settings.all_bodies()}
@@ -313,9 +355,17 @@ def queue_reminders(ctx: services.Context, today: date) -> list[dict[str, Any]]:
     rows = [r for r in candidates(ctx, today) if r.body in bodies]
     wanted: list[tuple[Any, policy.Due]] = []
     for r in rows:
-        for d in policy.due_reminders(r.deadlines or {}, today, cal, cfg.offsets, cfg.overdue_daily,
-                                      r.deadlines_provisional or ()):
-            wanted.append((r, d))
+        failed: BaseException | None = None
+        for kind, iso in (r.deadlines or {}).items():  # each deadline on its own: one that cannot be counted
+            try:                                        # leaves the others of the case reminded
+                wanted += [(r, d) for d in policy.due_reminders({kind: iso}, today, cal, cfg.offsets,
+                                                                 cfg.overdue_daily, r.deadlines_provisional or ())]
+            except Exception as exc:
+                failed = exc
+        if failed is not None:
+            log.warning("case %s: reminders not decided (%s)", r.id, type(failed).__name__)
+            if problems is not None:
+                problems.append({"id": r.id, "skipped": _why(failed)})
     if not wanted:
         return []
     created = now()
@@ -330,21 +380,42 @@ def queue_reminders(ctx: services.Context, today: date) -> list[dict[str, Any]]:
         for r, d in wanted:
             if (r.id, d.kind, d.due_on, d.offset) in existing:
                 continue
-            head = policy.head_is_told(d, cfg.head_offsets)
-            recipients = _unique([directory.emails.get((r.body, r.handler or "")), *office,
-                                  *(directory.heads.get(r.body, []) if head else [])])
-            m = message.reminder(case_id=r.id, body_name=bodies[r.body].name, applicant_name=r.applicant_name,
-                                 applicant_type=r.applicant_type, state=r.state, due=d, head=head,
-                                 provisional=bool(r.provisional) and d.kind in (r.deadlines or {}))
-            values.append({"body": r.body, "case_id": r.id, "kind": d.kind, "due_on": d.due_on, "offset": d.offset,
-                           "decided_on": today, "recipients": recipients, "subject": m.subject, "text": m.text,
-                           "html": m.html, "message_id": message.message_id(r.id, d.kind, d.due_on, d.offset),
-                           "status": "queued", "attempts": 0, "created_at": created, "enqueued_at": created})
+            head = policy.head_is_told(d, cfg.head_offsets) and bool(directory.heads.get(r.body))
+            provisional = bool(r.provisional) and d.kind in (r.deadlines or {})
+            try:
+                m = message.reminder(case_id=r.id, body_name=bodies[r.body].name, applicant_name=r.applicant_name,
+                                     applicant_type=r.applicant_type, state=r.state, due=d, head=head,
+                                     provisional=provisional)
+                copies = [(d.kind, _unique([directory.emails.get((r.body, r.handler or "")), *office]), m)]
+                if head:  # the head's own copy: the handler and the decision in plain words, no commands
+                    h = message.head_reminder(case_id=r.id, body_name=bodies[r.body].name, handler=r.handler,
+                                              applicant_name=r.applicant_name, applicant_type=r.applicant_type,
+                                              state=r.state, due=d, provisional=provisional)
+                    copies.append((d.kind + HEAD_COPY, _unique(directory.heads.get(r.body, [])), h))
+            except Exception as exc:
+                log.warning("case %s: reminder not composed (%s)", r.id, type(exc).__name__)
+                if problems is not None:
+                    problems.append({"id": r.id, "skipped": _why(exc)})
+                continue
+            for kind, recipients, c in copies:
+                values.append({"body": r.body, "case_id": r.id, "kind": kind, "due_on": d.due_on, "offset": d.offset,
+                               "decided_on": today, "recipients": recipients, "subject": c.subject, "text": c.text,
+                               "html": c.html, "message_id": message.message_id(r.id, kind, d.due_on, d.offset),
+                               "status": "queued", "attempts": 0, "created_at": created, "enqueued_at": created})
         out = _insert(s, values)
         s.commit()
-    return [{"id": x.case_id, "kind": x.kind, "due": x.due_on.isoformat(), "offset": x.offset,
-             "days_left": _days_left(cal, today, x.due_on), "to": list(x.recipients), "subject": x.subject,
-             "reminder": x.id} for x in out]
+    # One item per reminder, as the contract has it: the head's copy is folded into the clerk's (its `to`).
+    items: dict[tuple, dict[str, Any]] = {}
+    for x in out:
+        kind = x.kind.removesuffix(HEAD_COPY)
+        key = (x.case_id, kind, x.due_on, x.offset)
+        if key in items:
+            items[key]["to"] = _unique([*items[key]["to"], *x.recipients])
+            continue
+        items[key] = {"id": x.case_id, "kind": kind, "due": x.due_on.isoformat(), "offset": x.offset,
+                      "days_left": _days_left(cal, today, x.due_on), "to": list(x.recipients), "subject": x.subject,
+                      "reminder": x.id}
+    return list(items.values())
 
 
 def _days_left(cal, today: date, due_on: date) -> int:
@@ -367,7 +438,7 @@ def _insert(s: Session, values: list[dict[str, Any]]) -> list[Any]:
 def queue_digest(ctx: services.Context, today: date | None = None) -> list[dict[str, Any]]:
     """On a working day (the official calendar), one digest per body to the office mailbox and the heads."""
     check_settings(ctx)
-    today = today or ctx.today()
+    today = check_today(ctx, today or ctx.today())
     cal = ctx.cal.with_assumption(True)
     if not cal.is_workday(today):
         return []
@@ -375,14 +446,21 @@ def queue_digest(ctx: services.Context, today: date | None = None) -> list[dict[
     window = max(cfg.offsets)
     bodies = {b.code: b for b in ctx.settings.all_bodies()}
     per_body: dict[str, list[tuple[str, str, date, int]]] = {code: [] for code in bodies}
+    unreadable: dict[str, list[str]] = {code: [] for code in bodies}
     for r in candidates(ctx, today):
         if r.body not in bodies:
             continue
         for kind, iso in (r.deadlines or {}).items():
             if kind not in policy.REMINDED:
                 continue
-            due_on = date.fromisoformat(iso)
-            left = _days_left(cal, today, due_on)
+            try:
+                due_on = date.fromisoformat(iso)
+                left = _days_left(cal, today, due_on)
+            except Exception as exc:  # named as "cannot be counted", never fatal for the others
+                log.warning("case %s: a deadline not in the digest's count (%s)", r.id, type(exc).__name__)
+                if r.id not in unreadable[r.body]:
+                    unreadable[r.body].append(r.id)
+                continue
             if 0 <= left <= window or (left < 0 and kind in policy.OVERDUE_REMINDED):
                 per_body[r.body].append((r.id, kind, due_on, left))
     office = notify_to(ctx)
@@ -392,7 +470,8 @@ def queue_digest(ctx: services.Context, today: date | None = None) -> list[dict[
         values = []
         for code, items in per_body.items():
             items.sort(key=lambda i: (i[3], i[0]))
-            m = message.digest(body_name=bodies[code].name, body_code=code, today=today, items=items)
+            m = message.digest(body_name=bodies[code].name, body_code=code, today=today, items=items,
+                               unreadable=sorted(unreadable[code]))
             values.append({"body": code, "case_id": f"*{code}", "kind": "digest", "due_on": today, "offset": 0,
                            "decided_on": today, "recipients": _unique([*office, *directory.heads.get(code, [])]),
                            "subject": m.subject, "text": m.text, "html": m.html,
@@ -463,7 +542,8 @@ def _still_due(s: Session, row: Any) -> bool:
     if row.kind == "digest":
         return True
     case = s.execute(select(_CASES.c.state, _CASES.c.deadlines).where(_CASES.c.id == row.case_id)).first()
-    return bool(case and case.state in OPEN_STATES and (case.deadlines or {}).get(row.kind) == row.due_on.isoformat())
+    kind = row.kind.removesuffix(HEAD_COPY)
+    return bool(case and case.state in OPEN_STATES and (case.deadlines or {}).get(kind) == row.due_on.isoformat())
 
 
 def _test_crash_after_send(count: int) -> None:
@@ -531,10 +611,27 @@ def flush(ctx: services.Context, *, printer: Callable[[dict], Any] | None = None
                 _mark(ctx, row.id, status="failed", last_error=err)
                 result.failed.append({**item, "error": err})
                 continue
-            msg = message.email(sender=cfg.sender, recipients=list(row.recipients), subject=row.subject,
-                                text=row.text, html=row.html, msg_id=row.message_id)
+            # A recipient recorded before addresses were checked where they enter, or a header the encoder
+            # refuses: this reminder fails with its reason, and the next one goes out (no poison record).
+            bad = [a for a in row.recipients if email_problem(a)]
+            good = [a for a in row.recipients if a not in bad]
+            unusable = "；".join(f"「{shown_text(a)}」{email_problem(a)}" for a in bad)
+            if not good:
+                err = f"收件人地址无效，无法发送：{unusable}"[:500]
+                _mark(ctx, row.id, status="failed", last_error=err)
+                result.failed.append({**item, "error": err})
+                log.warning("reminder %s failed: no usable recipient address", row.id)
+                continue
             try:
+                msg = message.email(sender=cfg.sender, recipients=good, subject=row.subject,
+                                    text=row.text, html=row.html, msg_id=row.message_id)
                 refused = mailer.send(msg)
+            except (ValueError, TypeError, UnicodeError) as exc:
+                err = f"邮件无法生成：{type(exc).__name__}"
+                _mark(ctx, row.id, status="failed", last_error=err)
+                result.failed.append({**item, "error": err})
+                log.warning("reminder %s failed: the message could not be built (%s)", row.id, type(exc).__name__)
+                continue
             except SendError as exc:
                 err = str(exc)[:500]
                 if exc.permanent:
@@ -556,7 +653,9 @@ def flush(ctx: services.Context, *, printer: Callable[[dict], Any] | None = None
                     break
                 continue
             _test_crash_after_send(len(result.sent) + 1)
-            note = f"部分收件人被拒绝：{'、'.join(refused)}" if refused else None
+            notes = ([f"部分收件人被拒绝：{'、'.join(refused)}"] if refused else []) + \
+                ([f"未发给无效地址：{unusable}"] if unusable else [])
+            note = "；".join(notes)[:500] or None
             _mark(ctx, row.id, status="sent", sent_at=now(), last_error=note)
             result.sent.append(item)
     finally:
@@ -564,6 +663,75 @@ def flush(ctx: services.Context, *, printer: Callable[[dict], Any] | None = None
             mailer.close()
         _release_lease(ctx, me)
     return result
+
+
+# -- operations: re-queue what failed, catch up a missed digest -------------------------------------------------
+
+def retry(ctx: services.Context, case_id: str | None = None) -> list[dict[str, Any]]:
+    """Put the failed reminders (all, or one case's) back in the queue, and the failing ones due now: after the
+    cause was fixed (a staff address corrected, the server's 5xx cleared). The recipients are read again from
+    the staff directory and REQUEST_FLOW_NOTIFY_TO, so a corrected address is used. Each goes out again in queue
+    order with the same Message-ID; returns the rows re-queued."""
+    where = [_REM.c.status.in_(("failed", "failing"))]
+    if case_id is not None:
+        with ctx.session() as s:
+            services.load(ctx, s, case_id)  # an unknown number, or another body's case: one line, exit 2
+        where.append(_REM.c.case_id == case_id)
+    bodies = ctx.settings.all_bodies()
+    office = notify_to(ctx)
+    with ctx.session() as s:
+        conn = s.connection()
+        rows = conn.execute(select(_REM.c.id, _REM.c.body, _REM.c.case_id, _REM.c.kind, _REM.c.due_on, _REM.c.status,
+                                   _REM.c.recipients, _REM.c.last_error).where(*where).order_by(_REM.c.id)).all()
+        directory = Directory.load(s, bodies)
+        ids = sorted({r.case_id for r in rows if not r.case_id.startswith("*")})
+        handlers = dict(conn.execute(select(_CASES.c.id, _CASES.c.handler).where(_CASES.c.id.in_(ids))).all()) if ids else {}
+        for r in rows:
+            heads = directory.heads.get(r.body, [])
+            if r.kind == "digest":
+                to = _unique([*office, *heads])
+            elif r.kind.endswith(HEAD_COPY):
+                to = _unique(heads)
+            else:
+                to = _unique([directory.emails.get((r.body, handlers.get(r.case_id) or "")), *office])
+            conn.execute(update(_REM).where(_REM.c.id == r.id, _REM.c.status.in_(("failed", "failing")))
+                         .values(status="queued", next_attempt_at=None, enqueued_at=now(), recipients=to or list(r.recipients)))
+        s.commit()
+    for r in rows:
+        log.info("reminder %s re-queued (was %s)", r.id, r.status)
+    return [{"reminder": r.id, "id": r.case_id, "kind": r.kind.removesuffix(HEAD_COPY), "due": r.due_on.isoformat(),
+             "was": r.status, "last_error": r.last_error} for r in rows]
+
+
+def digest_missed(ctx: services.Context, at: datetime | None = None) -> bool:
+    """Whether this morning's digest time has passed (Asia/Shanghai, or the configured zone) on a working day."""
+    from zoneinfo import ZoneInfo
+
+    local = (at or now()).astimezone(ZoneInfo(ctx.settings.timezone))
+    hour, minute = (int(x) for x in ctx.settings.reminders.digest_time.split(":"))
+    return (local.hour, local.minute) >= (hour, minute) and ctx.cal.with_assumption(True).is_workday(local.date())
+
+
+def catch_up_digest(ctx: services.Context, at: datetime | None = None) -> list[dict[str, Any]]:
+    """A worker that was away at the digest time (stopped, crashed, the broker down) sends this morning's digest
+    when it is back, at its first sweep: once, because a digest is a row unique per (body, day) in the outbox
+    and the one the schedule made, or an earlier catch-up, is already there. Only today's: a digest of a
+    day gone by would be stale (the next one lists the same deadlines, counted afresh)."""
+    if not digest_missed(ctx, at):
+        return []
+    from zoneinfo import ZoneInfo
+
+    today = (at or now()).astimezone(ZoneInfo(ctx.settings.timezone)).date()
+    wanted = [f"*{b.code}" for b in ctx.settings.all_bodies()]
+    with ctx.session() as s:  # the usual case, checked on the unique key: every digest of today is there
+        have = set(s.connection().execute(select(_REM.c.case_id).where(
+            _REM.c.case_id.in_(wanted), _REM.c.kind == "digest", _REM.c.due_on == today)).scalars())
+    if have >= set(wanted):
+        return []
+    made = queue_digest(ctx, today)
+    for m in made:
+        log.info("digest of %s for %s queued late (catch-up)", m["due"], m["id"].lstrip("*"))
+    return made
 
 
 # -- status ---------------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
-from .config import BodyProfile, Settings, get_settings
+from .config import BodyProfile, Settings, check_email, get_settings
 from .domain import acts
 from .domain.acts import Draft
 from .domain.case import CaseView, Event, replay
@@ -117,6 +117,11 @@ def _series(ctx: Context, kind: str) -> str:
 def add_staff(ctx: Context, name: str, role: str, email: str | None) -> Staff:
     acts.check_text(name, "姓名", required=True)
     acts.parse_choice(role, {"clerk": "", "office_head": ""}, "角色")
+    if email:  # checked where it enters: reminders are sent to it (docs/decisions.md, "E-mail addresses")
+        try:
+            email = check_email(email, "电子邮箱")
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
     with ctx.session() as s:
         row = s.exec(select(Staff).where(Staff.body == ctx.body.code, Staff.name == name)).scalars().first()  # type: ignore[call-overload]
         if row is None:
@@ -213,8 +218,14 @@ def _hold_for_tests(variable: str = "REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE") -> No
     # Lets the concurrency tests put two processes between read and write at the same moment (and the worker
     # tests kill a worker in the middle of a render).
     hold = os.environ.get(variable)
-    if hold and hold.startswith("@"):  # "@<epoch seconds>": every process writes at that moment
-        time.sleep(max(0.0, float(hold[1:]) - time.time()))
+    if hold and hold.startswith("barrier:"):  # "barrier:<folder>:<n>": wait until n processes have got here
+        from pathlib import Path
+
+        _, folder, n = hold.split(":", 2)
+        (Path(folder) / str(os.getpid())).touch()
+        end = time.monotonic() + 300
+        while len(os.listdir(folder)) < int(n) and time.monotonic() < end:
+            time.sleep(0.05)
     elif hold:
         time.sleep(float(hold))
 
@@ -224,6 +235,7 @@ def _append(ctx: Context, uow: UnitOfWork, row: CaseFile, events: list[Event], d
     """Write one act: the version-checked case row, the event, its letters (numbered, rendered, archived); then
     commit. All or nothing: a letter that cannot be rendered refuses the act and takes its number back."""
     s = uow.session
+    _hold_for_tests()  # the concurrency tests: every process has read its case, none has written yet
     seq = (events[-1].seq + 1) if events else 1
     kinds = letters_for(ctx, draft, before)
     year = draft.on.year  # the year in a 文号 is the year of the letter's date
@@ -252,7 +264,6 @@ def _append(ctx: Context, uow: UnitOfWork, row: CaseFile, events: list[Event], d
         numbers = reserved
         data, new_event, view = compose(numbers)
         rendered = _render_letters(ctx, s, row, [*events, new_event], before, view, list(zip(kinds, numbers)))
-    _hold_for_tests()
     counted_before = report_locks.counted(row)  # what the case counts in now, before the cache is rewritten
     if not _write_cache(s, row, view):
         raise uow.conflict()
@@ -517,11 +528,40 @@ def confirm(ctx: Context, case_id: str, on: date | None = None):
     return act(ctx, case_id, lambda v, d, s: acts.confirm_receipt(v, d), on)
 
 
+# Dates and periods a member of staff sets are bounded (docs/decisions.md, "Bounded dates"): a period given on
+# the command line within the caps its configured default has; a deadline set under Art. 35 within a year.
+MAX_PERIOD = 60  # working days: the cap of [policy] correction_period and reasons_period
+SET_DUE_HORIZON_YEARS = 1
+
+
+def check_period(period: int | None, what: str) -> int | None:
+    if period is not None and not 1 <= period <= MAX_PERIOD:
+        raise BadInput(f"{what}应为1至{MAX_PERIOD}个工作日（与配置中默认期限的上限相同），不是{period}")
+    return period
+
+
+def check_set_due(ctx: Context, due: date | None, on: date | None) -> date | None:
+    """A deadline set under Art. 35 lies within a year of the day it is set, and within the calendar's reach."""
+    if due is None:
+        return None
+    start = on or ctx.today()
+    try:
+        limit = start.replace(year=start.year + SET_DUE_HORIZON_YEARS)
+    except ValueError:  # 29 February
+        limit = start.replace(year=start.year + SET_DUE_HORIZON_YEARS, day=28)
+    reach = date(ctx.cal.last_year - 1, 12, 31)
+    limit = min(limit, reach)
+    if due > limit:
+        raise BadInput(f"确定的答复期限{due.isoformat()}太远：应在办理之日（{start.isoformat()}）起一年以内，"
+                       f"最晚{limit.isoformat()}（请检查日期是否输错）")
+    return due
+
+
 def request_correction(ctx: Context, case_id: str, items: str, period: int | None = None,
                        delivery: str | None = None, on: date | None = None):
     check_printable(ctx, {"需要补正的事项": items})
     policy = ctx.settings.policy()
-    p = policy.correction_period if period is None else period
+    p = policy.correction_period if check_period(period, "补正期限（--period）") is None else period
     return act(ctx, case_id, lambda v, d, s: acts.request_correction(v, d, items, p, delivery, policy.default_delivery), on)
 
 
@@ -560,15 +600,17 @@ def paid(ctx: Context, case_id: str, on: date | None = None):
 def request_reasons(ctx: Context, case_id: str, period: int | None = None, delivery: str | None = None,
                     on: date | None = None):
     policy = ctx.settings.policy()
-    p = policy.reasons_period if period is None else period
+    p = policy.reasons_period if check_period(period, "说明理由的期限（--period）") is None else period
     return act(ctx, case_id, lambda v, d, s: acts.request_reasons(v, d, p, delivery, policy.default_delivery), on)
 
 
 def reasons_received(ctx: Context, case_id: str, set_due: date | None = None, on: date | None = None):
+    check_set_due(ctx, set_due, on)
     return act(ctx, case_id, lambda v, d, s: acts.reasons_received(v, d, set_due), on)
 
 
 def set_deadline(ctx: Context, case_id: str, due: date, on: date | None = None):
+    check_set_due(ctx, due, on)
     return act(ctx, case_id, lambda v, d, s: acts.set_deadline(v, d, due), on)
 
 

@@ -7,7 +7,6 @@ each case's cached state equals its replay, and event sequences and 文号 serie
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -35,17 +34,18 @@ def office(tmp_path):
     _pg_drop(url)
 
 
-def test_twenty_at_once(office):
+def test_twenty_at_once(office, tmp_path):
     r = office
     cases = [r.json("case", "new", "--applicant", f"申请人{i}", "--type", "natural_person", "--channel", "in_person",
                     "--received", "2025-03-03", "--on", "2025-03-03")["id"] for i in range(CASES)]
-    at = time.time() + 30  # all twenty have started and read their case by then (2 cores, about 1 s a start)
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
     procs = []
     for n in range(CASES * len(ACTS)):
         case, act = cases[n % CASES], ACTS[n // CASES]
         who = f"员工{n:02d}"
         procs.append((who, case, act[0], r.popen("case", act[0], case, *act[1:], "--on", "2025-03-05", "--as", who,
-                                                env={"REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE": f"@{at}"})))
+                                                env={"REQUEST_FLOW_TEST_HOLD_BEFORE_WRITE": f"barrier:{barrier}:{CASES * len(ACTS)}"})))
     told = [(who, case, kind, p.wait(400), p.stdout.read(), p.stderr.read()) for who, case, kind, p in procs]
 
     acknowledged = [(who, case, kind) for who, case, kind, code, _, _ in told if code == 0]

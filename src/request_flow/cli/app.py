@@ -307,7 +307,7 @@ def case_confirm(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> No
 def case_request_correction(
     case_id: str,
     items: Annotated[str, typer.Option("--items", help="需要补正的事项（一次性告知）")],
-    period: Annotated[int | None, typer.Option("--period", help="补正期限（工作日，默认按配置，出厂为15）")] = None,
+    period: Annotated[int | None, typer.Option("--period", help="补正期限（1至60个工作日，默认按配置，出厂为15）")] = None,
     delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -381,7 +381,7 @@ def case_paid(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
 @case_app.command("request-reasons")
 def case_request_reasons(
     case_id: str,
-    period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（工作日，默认按配置，出厂为15）")] = None,
+    period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（1至60个工作日，默认按配置，出厂为15）")] = None,
     delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -394,7 +394,7 @@ def case_request_reasons(
 @case_app.command("reasons-received")
 def case_reasons_received(
     case_id: str,
-    set_due: Annotated[str | None, typer.Option("--set-due", help="认为理由合理、但无法在规定期限内答复的，确定的答复期限（第三十五条）")] = None,
+    set_due: Annotated[str | None, typer.Option("--set-due", help="认为理由合理、但无法在规定期限内答复的，确定的答复期限（第三十五条；办理之日起一年以内）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -407,7 +407,7 @@ def case_reasons_received(
 @case_app.command("set-deadline")
 def case_set_deadline(
     case_id: str,
-    due: Annotated[str, typer.Option("--due", help="确定的答复期限（晚于现行答复期限，且在其届满前确定）")],
+    due: Annotated[str, typer.Option("--due", help="确定的答复期限（晚于现行答复期限，且在其届满前确定；办理之日起一年以内）")],
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -1,4 +1,4 @@
-"""`request-flow deadlines sweep|status|send|digest` and `request-flow worker`: the deadline workers.
+"""`request-flow deadlines sweep|status|send|retry|digest` and `request-flow worker`: the deadline workers.
 
 Nothing heavy is imported here: Celery only inside `worker`, the sweep's services inside each command.
 """
@@ -12,11 +12,17 @@ import typer
 deadlines_app = typer.Typer(no_args_is_help=True, help="期限检查：到期提醒、逾期自动终止办理、提醒邮件发送状态")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
-TodayOpt = Annotated[str | None, typer.Option("--today", help="按这一天检查（YYYY-MM-DD，默认今天，北京时间；可为任意日期）")]
+TodayOpt = Annotated[str | None, typer.Option("--today", help="按这一天检查（YYYY-MM-DD，默认今天，北京时间；最晚为已公布节假日安排的"
+                                                          "最后一年之后第九年的12月31日，更晚的拒绝且不办理任何事项）")]
 
 DEADLINE_WORDS = {"reply_due": "答复期限", "correction_notice_due": "补正告知期限", "correction_due": "补正期限",
                   "opinion_due": "征求意见期限", "payment_due": "缴费期限", "reasons_due": "说明理由期限", "digest": "每日汇总"}
 OUTCOME_WORDS = {"no_correction": "逾期不补正，终止办理", "fee_unpaid": "逾期未缴费，终止办理"}
+
+
+def _kind_word(kind: str) -> str:
+    base = kind.removesuffix("+head")
+    return DEADLINE_WORDS.get(base, base) + ("（机构负责人）" if kind.endswith("+head") else "")
 
 
 def _when(item: dict[str, Any]) -> str:
@@ -52,9 +58,9 @@ def sweep(today: TodayOpt = None, as_json: JsonOpt = False) -> None:
     for a in result.acts:
         echo(f"  期满未收到意见：{a['id']} {a['party']}：{a.get('effect') or ''}")
     for sk in result.skipped:
-        echo(f"  未能自动办理：{sk['id']}：{sk['skipped']}")
+        echo(f"  本次未处理（其他案件不受影响）：{sk['id']}：{sk['skipped']}")
     for r in result.reminders:
-        echo(f"  提醒：{r['id']} {DEADLINE_WORDS.get(r['kind'], r['kind'])} {r['due']}，{_when(r)} → "
+        echo(f"  提醒：{r['id']} {_kind_word(r['kind'])} {r['due']}，{_when(r)} → "
              f"{'、'.join(r['to']) or '（无收件人）'}")
     if not (result.closed or result.acts or result.reminders or result.skipped):
         echo("  没有新的到期提醒或需要自动办理的案件")
@@ -115,6 +121,32 @@ def digest(today: TodayOpt = None, as_json: JsonOpt = False) -> None:
     _print_delivery(d, printed)
 
 
+@deadlines_app.command("retry")
+def retry(
+    case_id: Annotated[str | None, typer.Argument(metavar="ID", help="只重发这一案件的提醒（默认：全部）")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """把无法发送（failed）和等待重试（failing）的提醒重新排队并发送：在改正了原因之后（如更正了工作人员的邮箱、
+    邮件服务器恢复）。每封提醒仍只发一次，沿用原来的 Message-ID。"""
+    from .. import deadlines, services
+    from .common import emit
+
+    ctx = services.context()
+    deadlines.check_settings(ctx)
+    again = deadlines.retry(ctx, case_id)
+    printed: dict[int, str] = {}
+    d = deadlines.flush(ctx, printer=lambda item: printed.__setitem__(item["reminder"], item["text"])).to_json()
+    if as_json:
+        emit({"requeued": again, "delivery": d})
+        return
+    if not again:
+        typer.echo("没有无法发送或等待重试的提醒" + (f"（案件 {case_id}）" if case_id else ""))
+    for r in again:
+        typer.echo(f"重新排队：#{r['reminder']} {r['id']} {_kind_word(r['kind'])} {r['due']}（原为"
+                   f"{STATUS_WORDS[r['was']]}）")
+    _print_delivery(d, printed)
+
+
 STATUS_WORDS = {"queued": "排队中", "sending": "发送中", "failing": "发送失败、等待重试", "sent": "已发送",
                 "failed": "无法发送（不再重试）", "printed": "已打印（未配置 SMTP）", "cancelled": "已取消（期限已变更或案件已办结）"}
 
@@ -135,7 +167,7 @@ def status(as_json: JsonOpt = False) -> None:
     for p in data["pending"]:
         err = f"；最近错误：{p['last_error']}" if p["last_error"] else ""
         nxt = f"；下次重试：{p['next_attempt_at']}" if p["next_attempt_at"] and p["status"] == "failing" else ""
-        typer.echo(f"  #{p['reminder']} {p['id']} {DEADLINE_WORDS.get(p['kind'], p['kind'])} {p['due']} "
+        typer.echo(f"  #{p['reminder']} {p['id']} {_kind_word(p['kind'])} {p['due']} "
                    f"{STATUS_WORDS[p['status']]}，已尝试{p['attempts']}次{err}{nxt}")
 
 

@@ -252,11 +252,16 @@ def print_list(ctx: Any, rows: list[CaseFile]) -> None:
     table.add_column("编号", no_wrap=True)  # a registration number never wraps mid-code
     for col in ("申请人", "申请内容", "状态", "收到申请", "答复期限", "最近期限", "剩余工作日", "结果"):
         table.add_column(col)
+    uncounted: list[str] = []  # a deadline outside the calendar's reach: listed, never fatal for the others
     for r in rows:
         left = ""
         if r.next_due and r.state not in ("concluded", "closed"):
-            n = ctx.cal.with_assumption(True).workdays_between(today, r.next_due)
-            left = f"已逾期{-n}" if r.next_due < today else str(n)
+            try:
+                n = ctx.cal.with_assumption(True).workdays_between(min(today, r.next_due), max(today, r.next_due))
+                left = f"已逾期{n}" if r.next_due < today else str(n)
+            except (ValueError, OverflowError):
+                left = "无法计算"
+                uncounted.append(r.id)
         due = (r.reply_due.isoformat() if r.reply_due else "—") + ("（暂定）" if r.provisional else "")
         asked = (r.content or "").replace("\n", " ")
         asked = asked[:16] + "…" if len(asked) > 16 else asked
@@ -264,6 +269,9 @@ def print_list(ctx: Any, rows: list[CaseFile]) -> None:
                       _iso(r.received_on) or "待确认", due, _iso(r.next_due) or "—", left, outcome_label(r.outcome) or "")
     con.print(table)
     con.print(f"共 {len(rows)} 件")
+    if uncounted:
+        con.print(f"[yellow]{len(uncounted)} 件案件的期限超出日历可以计算的范围，剩余工作日无法计算（请查看案件）："
+                  f"{'、'.join(uncounted)}[/yellow]")
     provisional = [r.id for r in rows if r.provisional and r.state not in ("concluded", "closed")]
     if provisional:
         con.print(f"[yellow]{len(provisional)} 件案件的期限涉及尚未公布节假日安排的年份，为暂定期限（按周一至周五计算）："

@@ -100,9 +100,8 @@ def reminder(*, case_id: str, body_name: str, applicant_name: str | None, applic
         ("当前状态", STATE_LABELS.get(state, state)),
     ]
     if head:
-        note = ("答复已逾期，请督办。" if due.overdue else
-                "答复期限将至：确需延长答复期限的，须经政府信息公开工作机构负责人同意并告知申请人（第三十三条第二款）。")
-        rows.append(("请机构负责人注意", note))
+        rows.append(("机构负责人", "已另行提醒机构负责人（" + ("答复已逾期，请其督办）" if due.overdue else
+                                                "答复期限将至，确需延期的须经其同意）")))
     cmds = commands(due.kind, case_id, due.overdue) + [f"request-flow case show {case_id}（查看办理记录和期限计算说明）"]
     text = "\n".join([headline, "", *(f"{k}：{v}" for k, v in rows), "", "办理：", *(f"  {c}" for c in cmds), "",
                       "本邮件由 request-flow 期限检查自动发送；不含申请人个人信息。"]) + "\n"
@@ -114,8 +113,50 @@ def reminder(*, case_id: str, body_name: str, applicant_name: str | None, applic
     return Composed(headline, text, html)
 
 
-def digest(*, body_name: str, body_code: str, today: date, items: list[tuple[str, str, date, int]]) -> Composed:
-    """The morning digest: every running deadline within the reminder window, and every overdue reply."""
+def head_reminder(*, case_id: str, body_name: str, handler: str | None, applicant_name: str | None,
+                  applicant_type: str, state: str, due: Due, provisional: bool = False) -> Composed:
+    """The office head's copy of a reply reminder: who handles the case and what the head must decide, in plain
+    words; no commands (the head does not run the program; the clerk's copy carries them)."""
+    label, article = LABELS[due.kind]
+    who = handler or "（未指定承办人）"
+    if due.overdue:
+        headline = f"【请督办】{case_id} 答复已逾期{-due.days_left}个工作日（承办人：{who}）"
+        when = f"已逾期{-due.days_left}个工作日"
+        decide = [f"本申请的答复期限已于{_day(due.due_on)}届满，至今尚未答复。",
+                  f"请督促承办人{who}尽快作出答复；逾期未答复的，申请人可以依法申请行政复议或者提起行政诉讼。"]
+    else:
+        left = "今天届满" if due.days_left == 0 else f"还有{due.days_left}个工作日"
+        headline = f"【请决定是否延期】{case_id} 答复期限{due.due_on.isoformat()}，{left}（承办人：{who}）"
+        when = left
+        decide = [f"本申请的答复期限是{_day(due.due_on)}，{left}。",
+                  "需要您决定：是否同意延长答复期限。确实不能按期答复、需要延期的，须经您同意，延长最多20个工作日，"
+                  f"并在期限届满前告知申请人（{REGULATIONS}第三十三条第二款）。",
+                  f"同意延期的，请告诉承办人{who}，由其登记并告知申请人；不需要延期的，无需处理。"]
+    rows = [
+        ("案件编号", f"{case_id}（{body_name}）"),
+        ("承办人", who),
+        ("申请人", f"{initials(applicant_name)}（{APPLICANT_TYPE_LABELS.get(applicant_type, applicant_type)}）"),
+        ("事项", f"{label}（{article}）"),
+        ("期限", _day(due.due_on) + ("（暂定：该年节假日安排尚未公布）" if provisional else "")),
+        ("剩余", when),
+        ("当前状态", STATE_LABELS.get(state, state)),
+    ]
+    footer = "本邮件由期限检查自动发送给政府信息公开工作机构负责人；不含申请人个人信息。"
+    text = "\n".join([headline, "", *(f"{k}：{v}" for k, v in rows), "", "需要您做的：", *(f"  {x}" for x in decide), "",
+                      footer]) + "\n"
+    html = ("<html><body style=\"font-family: sans-serif\">"
+            f"<h3>{escape(headline)}</h3><table border=\"1\" cellpadding=\"4\" cellspacing=\"0\">"
+            + "".join(f"<tr><th align=\"left\">{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+            + "</table><p>需要您做的：</p>" + "".join(f"<p>{escape(x)}</p>" for x in decide)
+            + f"<p style=\"color:#666\">{escape(footer)}</p></body></html>")
+    return Composed(headline, text, html)
+
+
+def digest(*, body_name: str, body_code: str, today: date, items: list[tuple[str, str, date, int]],
+           unreadable: list[str] | None = None) -> Composed:
+    """The morning digest: every running deadline within the reminder window, and every overdue reply; the
+    cases whose deadlines cannot be counted today are named, never a reason to send no digest. It goes to
+    the office mailbox and the heads: plain words, no commands."""
     overdue = [i for i in items if i[3] < 0]
     today_ = [i for i in items if i[3] == 0]
     subject = (f"【每日期限汇总】{body_name} {today.isoformat()}：今天届满{len(today_)}件，已逾期{len(overdue)}件，"
@@ -125,13 +166,15 @@ def digest(*, body_name: str, body_code: str, today: date, items: list[tuple[str
         when = "今天届满" if left == 0 else (f"还有{left}个工作日" if left > 0 else f"已逾期{-left}个工作日")
         lines.append((case_id, LABELS[kind][0], due_on.isoformat(), when))
     listed = [f"  {a}  {b}  {c}  {d}" for a, b, c, d in lines] or ["  今天没有需要提醒的期限。"]
-    text = "\n".join([subject, "", *listed, "",
-                      f"查看：request-flow --body {body_code} case list --due-within 5；request-flow case list --overdue", "",
+    odd = ([f"以下案件的期限今天无法计算（如确定的期限超出日历范围），请承办人查看：{'、'.join(unreadable)}", ""]
+           if unreadable else [])
+    text = "\n".join([subject, "", *listed, "", *odd,
+                      "各案的办理记录和期限计算说明可在案件系统中查看。", "",
                       "本邮件由 request-flow 期限检查自动发送；不含申请人个人信息。"]) + "\n"
     html = ("<html><body style=\"font-family: sans-serif\">" f"<h3>{escape(subject)}</h3>"
             "<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><tr><th>案件编号</th><th>事项</th><th>期限</th><th>剩余</th></tr>"
             + "".join("<tr>" + "".join(f"<td>{escape(x)}</td>" for x in row) + "</tr>" for row in lines)
-            + "</table></body></html>")
+            + "</table>" + (f"<p>{escape(odd[0])}</p>" if odd else "") + "</body></html>")
     return Composed(subject, text, html)
 
 

@@ -3,7 +3,8 @@
 Failures are sorted the way SMTP means them (RFC 5321 §4.2.1): a 4xx reply or a broken connection is
 transient (retry later, with backoff); a 5xx reply is permanent (never retried; shown as failed).
 `smtplib.SMTPException` is an `OSError`, as are connection errors, so everything that can go wrong in
-sending is one of the two `SendError`s below.
+sending is one of the two `SendError`s below. A message that cannot be encoded for the server (a non-ASCII
+address to a server without SMTPUTF8, a header the encoder refuses) is permanent for that message alone.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def _describe(exc: BaseException) -> str:
 
 
 def classify(exc: BaseException) -> SendError:
+    if isinstance(exc, smtplib.SMTPNotSupportedError | ValueError | UnicodeError | TypeError):
+        # this message cannot be sent as it is (an address or header the server or the encoder refuses):
+        # permanent, and only this message's trouble, never a reason to hold back the queue
+        return SendError(f"邮件无法按SMTP编码发送：{_describe(exc)}", permanent=True)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [c for c, _ in exc.recipients.values()]
         detail = "；".join(f"{r}: {c} {m.decode('utf-8', 'replace') if isinstance(m, bytes) else m}"
@@ -115,7 +120,7 @@ class Mailer:
             self.conn = self._connect()
         try:
             return self.conn.send_message(msg)  # the recipients refused, when others were accepted
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError, UnicodeError, TypeError) as exc:
             err = classify(exc)
             if err.connection or isinstance(exc, smtplib.SMTPServerDisconnected):
                 self._drop()
