@@ -12,6 +12,7 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -150,9 +151,14 @@ def role_of(ctx: Context, s: Session, name: str) -> str | None:
     return None
 
 
-def _check_actor(ctx: Context, s: Session) -> None:
+def _check_actor(ctx: Context, s: Session, handler: str | None = None) -> None:
+    """The acting name, and a case's handler (承办人) named at registration, must be registered staff where the
+    body requires it: a typo in either would otherwise put the case in nobody's list and nobody's reminders."""
     if ctx.body.require_registered_staff and role_of(ctx, s, ctx.user) is None:
         raise Refused(f"本机关要求由登记的工作人员办理：「{ctx.user}」未登记（request-flow staff add）")
+    if handler and ctx.body.require_registered_staff and role_of(ctx, s, handler) is None:
+        raise Refused(f"本机关要求承办人是登记的工作人员：承办人「{handler}」未登记（request-flow staff add；"
+                      "request-flow staff list 列出已登记的人员），未登记本申请")
 
 
 # -- loading and writing ---------------------------------------------------------------------------------------
@@ -418,7 +424,7 @@ def register(ctx: Context, *, applicant: str, applicant_type: str, channel: str,
     check_printable(ctx, {"申请人姓名或名称": applicant, "申请内容": content})
     with UnitOfWork(ctx) as uow:
         s = uow.session
-        _check_actor(ctx, s)
+        _check_actor(ctx, s, handler)
         receipt = received_on is not None and ctx.settings.letters.receipt  # else issued on confirmation
 
         def compose(serial: int, number: str | None) -> tuple[CaseFile, dict[str, Any], Event, CaseView]:
@@ -1003,25 +1009,85 @@ def queue_pending_letters(ctx: Context) -> list[str]:
 
 # -- the calendar changed ------------------------------------------------------------------------------------------
 
-def recompute(ctx: Context) -> list[dict[str, Any]]:
-    """Replay every open case on the calendar in force; rewrite the cache; list the deadlines that moved."""
+def recompute(ctx: Context, cal: WorkCalendar | None = None, write: bool = True) -> list[dict[str, Any]]:
+    """Replay every open case on the calendar in force (or on `cal`, the calendar a change would give); rewrite
+    the cache; list the deadlines that moved. With `write=False` nothing is written: what a change would move."""
     from .calendar import fingerprint
 
     moved: list[dict[str, Any]] = []
     policy = ctx.settings.policy()
+    cal = cal or ctx.cal
     with ctx.session() as s:
-        rows = list(s.execute(select(CaseFile).where(CaseFile.state.in_(OPEN_STATES))).scalars())
+        rows = list(s.execute(select(CaseFile).where(CaseFile.state.in_(OPEN_STATES)).order_by(CaseFile.id)).scalars())
         for row in rows:
-            view = replay(_events(s, row.id), ctx.cal, policy)
+            view = replay(_events(s, row.id), cal, policy)
             after = cache_values(view)
             if (after["reply_due"], after["next_due"], after["provisional"]) != (row.reply_due, row.next_due, row.provisional):
                 moved.append({"id": row.id, "reply_due_before": _iso(row.reply_due), "reply_due": _iso(after["reply_due"]),
                               "next_due_before": _iso(row.next_due), "next_due": _iso(after["next_due"]),
                               "provisional": after["provisional"]})
-                _write_cache(s, row, view)  # a case acted on meanwhile was written on the new calendar already
+                if write:
+                    _write_cache(s, row, view)  # a case acted on meanwhile was written on the new calendar already
+        if not write:
+            s.rollback()
+            return moved
         _set_meta(s, "calendar_fingerprint", fingerprint(ctx.settings.calendar_dirs()))
         s.commit()
     return moved
+
+
+NOTICE_MAX_BYTES = 1_000_000  # a notice is a few kilobytes
+
+
+def body_calendar_dir(ctx: Context) -> Path:
+    """Where the body's own calendar files are written: the folder `calendar` beside its configuration file, or
+    else the last folder of its `calendar_dirs` setting."""
+    dirs = ctx.settings.calendar_dirs()
+    if ctx.settings.config or ctx.settings.calendar_dirs_extra:
+        return dirs[1] if ctx.settings.config else dirs[-1]
+    raise Refused("没有本机关的日历文件夹：请用 --config（或 REQUEST_FLOW_CONFIG）指定配置文件，通知将写入其旁边的 calendar "
+                  "文件夹；未写入任何内容")
+
+
+def import_notice(ctx: Context, path: Path, dry_run: bool = False) -> dict[str, Any]:
+    """Read a State Council holiday notice into the body's calendar file for its year (docs/clocks.md): the
+    whole text or nothing; the same notice again changes nothing; a changed one is a new version. Lists the
+    open cases whose deadlines move. `dry_run`: all of it, but nothing written."""
+    from .calendar import plan_notice, write_atomic
+    from .domain.notice import parse_notice
+
+    notice = parse_notice(_notice_text(path))
+    plan = plan_notice(ctx.settings.calendar_dirs(), body_calendar_dir(ctx), notice, ctx.today(), by=ctx.user)
+    moved = recompute(ctx, plan.calendar, write=False)  # the database is read before the file is written
+    if not dry_run:
+        if plan.changed:
+            write_atomic(plan.path, plan.text)
+        moved = recompute(ctx, plan.calendar)
+    return {"year": notice.year, "source": notice.source, "file": str(plan.path), "version": plan.version,
+            "previous_version": plan.previous, "changed": plan.changed, "dry_run": dry_run,
+            "holidays": [{"name": h.name, "from": h.first.isoformat(), "to": h.last.isoformat(), "days": h.days,
+                          "makeup": h.makeup} for h in notice.holidays],
+            "workdays": [{"name": w.name, "date": w.day.isoformat()} for w in notice.workdays],
+            "advice": list(notice.advice), "moved": moved}
+
+
+def _notice_text(path: Path) -> str:
+    """UTF-8 (with or without BOM), or GB18030 as a notice saved from a browser on Chinese Windows may be."""
+    try:
+        if path.is_dir():
+            raise BadInput(f"{path} 是文件夹，应为通知的文本文件")
+        with open(path, "rb") as f:
+            raw = f.read(NOTICE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise BadInput(f"无法读取通知文件 {path}：{exc.strerror or type(exc).__name__}") from None
+    if len(raw) > NOTICE_MAX_BYTES:
+        raise BadInput(f"通知文件 {path.name} 超过1 MB，不像是一份放假通知的文本")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadInput(f"通知文件 {path.name} 既不是 UTF-8 也不是 GBK 编码的文本")
 
 
 def _iso(d: date | None) -> str | None:

@@ -224,3 +224,26 @@ def test_a_stray_environment_variable_changes_no_statutory_period(rf_sqlite, tmp
     conf.write_text("[policy]\ncorrection_period = 0\n", encoding="utf-8")
     line = rf.refused("case", "list", env={"REQUEST_FLOW_CONFIG": str(conf)}, code=2)
     assert "policy.correction_period" in line
+
+
+def test_handler_must_be_registered_staff_where_the_body_requires_it(tmp_path, sqlite_url):
+    cfg = tmp_path / "strict.toml"
+    cfg.write_text('[[body]]\ncode = "SX"\nname = "示县人民政府办公室"\nshort_name = "示县政办"\n'
+                   'require_registered_staff = true\n', encoding="utf-8")
+    rf = Runner(sqlite_url, tmp_path, in_process=True)
+    rf.env.update(REQUEST_FLOW_CONFIG=str(cfg), REQUEST_FLOW_USER="李科员")
+    rf.ok("init")
+    rf.ok("staff", "add", "李科员")
+    rf.ok("staff", "add", "赵科员")
+    new = ["case", "new", "--applicant", "张某某", "--type", "natural_person", "--channel", "in_person",
+           "--received", "2025-03-03"]
+    line = rf.refused(*new, "--handler", "赵课员")  # a typo of 赵科员
+    assert "承办人「赵课员」未登记" in line
+    assert rf.json("case", "list") == []  # nothing registered, no number used
+    c = rf.json(*new, "--handler", "赵科员")
+    assert c["id"] == "SX-2025-0001" and rf.json("case", "list")[0]["handler"] == "赵科员"
+    # the acting name is checked as before
+    assert "「路人」未登记" in rf.refused(*new, "--as", "路人")
+    # a body that does not require registration takes any handler
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("true", "false"), encoding="utf-8")
+    assert rf.json(*new, "--handler", "外单位借调人员")["id"] == "SX-2025-0002"

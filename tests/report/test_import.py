@@ -137,3 +137,54 @@ def test_bad_files_change_nothing(rf_sqlite, tmp_path):
     assert "第5行：提起日期2025-01-01早于案件" in r.stderr and "第6行：审结日期2025-03-01早于提起日期2025-04-01" in r.stderr
     assert len(rf.json("case", "list")) == 1  # K1 only: nothing of the bad files was written
     assert rf.json("case", "show", rf.json("case", "list")[0]["id"])["appeals"] == []
+
+
+def test_every_problem_of_every_row_in_one_run(rf_sqlite, tmp_path):
+    """A new clerk's file: each row's problems all at once, not one per run (four runs to fix a file)."""
+    rf = rf_sqlite
+    r = rf("import", "cases", csv_file(tmp_path / "week.csv",
+                                       "ref,applicant_type,received_on,outcome,concluded_on,channel\n"
+                                       "W1,citizen,2025-13-01,granted,2025/2/30,email\n"
+                                       "W2,natural_person,2025-03-03,,,\n"
+                                       ",natural_person,,disclosed,,\n"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 3
+    first = lines[0]
+    assert first.startswith("week.csv 第2行：")
+    for problem in ("申请人类型「citizen」不存在", "收到申请之日「2025-13-01」不是实际存在的日期", "处理结果代码「granted」不存在",
+                    "办结日期「2025/2/30」不是实际存在的日期", "申请渠道「email」不存在"):
+        assert problem in first, first
+    assert lines[1].startswith("week.csv 第4行：")
+    for problem in ("参考号（ref）不能为空", "收到申请之日（received_on）不能为空", "应同时填写"):
+        assert problem in lines[1], lines[1]
+    assert "共3行数据，其中2行有误" in lines[2] and "未导入任何记录" in lines[2]
+    assert rf.json("case", "list") == []
+
+    # an appeals file the same way
+    r = rf("import", "appeals", csv_file(tmp_path / "a.csv", "ref,kind,filed_on,result,decided_on\n"
+                                                          "X,lawsuit,2025-02-30,won,\n"))
+    line = r.stderr.splitlines()[0]
+    for problem in ("救济类型「lawsuit」不存在", "「2025-02-30」不是实际存在的日期", "结果「won」不存在", "应同时填写"):
+        assert problem in line, line
+
+
+def test_a_file_in_the_wrong_layout_lists_a_hundred_rows(rf_sqlite, tmp_path):
+    rf = rf_sqlite
+    rows = "".join(f"R{i},nobody,2025-03-03,,\n" for i in range(150))
+    r = rf("import", "cases", csv_file(tmp_path / "many.csv", "ref,applicant_type,received_on,outcome,concluded_on\n" + rows))
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 100 + 2
+    assert lines[99].startswith("many.csv 第101行：")
+    assert "另有50行有误，未逐一列出（第102行起）" in lines[100]
+    assert "共150行数据，其中150行有误" in lines[101]
+
+
+def test_import_help_lists_the_columns_and_the_date_forms(rf_sqlite):
+    out = rf_sqlite.ok("import", "cases", "--help").stdout
+    for word in ("ref", "applicant_type", "received_on", "outcome", "concluded_on", "applicant_name", "channel",
+                 "content", "body", "natural_person", "2025-03-07", "2025/3/7", "2025.3.7"):
+        assert word in out, word
+    out = rf_sqlite.ok("import", "appeals", "--help").stdout
+    for word in ("ref", "kind", "filed_on", "result", "decided_on", "reconsideration", "upheld", "2025/3/7"):
+        assert word in out, word

@@ -184,6 +184,24 @@ def calendar_recompute(as_json: JsonOpt = False) -> None:
                    f"最近期限 {m['next_due_before'] or '—'} → {m['next_due'] or '—'}")
 
 
+@calendar_app.command("import-notice")
+def calendar_import_notice(
+    file: Annotated[str, typer.Argument(help="国务院办公厅关于××年部分节假日安排的通知的全文（文本文件，UTF-8 或 GBK）")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只读取和显示，不写入日历文件，不改动案件")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """读入国务院办公厅的放假通知，写入本机关该年度的日历文件（配置文件旁的 calendar 文件夹），显示放假日、调休上班日和期限变动的案件；通知有任何一处无法读懂则不写入。"""
+    from pathlib import Path
+
+    from . import render
+
+    result = services.import_notice(_ctx(), Path(file), dry_run=dry_run)
+    if as_json:
+        emit(result)
+    else:
+        render.notice_import(result)
+
+
 # -- cases: registration and reading ------------------------------------------------------------------------------------
 
 @case_app.command("new")

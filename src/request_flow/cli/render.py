@@ -300,3 +300,41 @@ def calendar_year(cal: Any, year: int, as_json: bool) -> None:
     for r in rules:
         kind = "调休上班" if r.working else "放假"
         con.print(f"{r.day.isoformat()} 周{weekdays[r.day.weekday()]}  {kind}  {r.name}  依据：{r.source}", markup=False)
+
+
+def notice_import(result: dict[str, Any]) -> None:
+    """What `calendar import-notice` found and did."""
+    weekdays = "一二三四五六日"
+
+    def day(iso: str) -> str:
+        d = date.fromisoformat(iso)
+        return f"{iso}（周{weekdays[d.weekday()]}）"
+
+    out = [f"{result['source']}：{result['year']}年"]
+    out.append("放假：")
+    for h in result["holidays"]:
+        span = day(h["from"]) if h["from"] == h["to"] else f"{day(h['from'])}至{day(h['to'])}"
+        out.append(f"  {h['name']}  {span}，共{h['days']}天{'（调休）' if h['makeup'] else ''}")
+    out.append("调休上班：" + ("" if result["workdays"] else "无"))
+    out += [f"  {day(w['date'])}  {w['name']}调休上班" for w in result["workdays"]]
+    out += [f"提示（不改变工作日）：{a}" for a in result["advice"]]
+    if result["dry_run"]:
+        out.append(f"试运行：未写入。导入后将写入日历文件 {result['file']}"
+                   + (f"（第{result['version']}版）" if result["changed"] else f"（与现有第{result['version']}版相同，不会改动）"))
+    elif not result["changed"]:
+        out.append(f"日历文件 {result['file']} 第{result['version']}版已是这份通知的安排，未改动")
+    elif result["previous_version"]:
+        out.append(f"已更新日历文件 {result['file']}：第{result['previous_version']}版 → 第{result['version']}版"
+                   f"（修改记录见文件中的 [[history]]）")
+    else:
+        out.append(f"已写入日历文件 {result['file']}（第{result['version']}版）")
+    moved = result["moved"]
+    verb = "将变动" if result["dry_run"] else "已变动"
+    out.append(f"期限{verb}的未办结案件：{len(moved)}件" + ("" if moved else "（没有）"))
+    for m in moved:
+        mark = "（暂定）" if m["provisional"] else ""
+        out.append(f"  {m['id']}：答复期限 {m['reply_due_before'] or '—'} → {m['reply_due'] or '—'}{mark}；"
+                   f"最近期限 {m['next_due_before'] or '—'} → {m['next_due'] or '—'}")
+    con = _console()
+    for line in out:
+        con.print(line, markup=False, highlight=False)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from ..domain.errors import BadInput, Refused
-from ..reporting import os_reason
+from ..reporting import MAX_LISTED_ERRORS, os_reason
 from .common import context, emit
 
 report_app = typer.Typer(no_args_is_help=True, help="政府信息公开工作年度报告")
@@ -468,24 +468,64 @@ def texts(
         typer.echo(f"已写出：{p}")
 
 
-@import_app.command("cases")
+_DATE_FORMS = "日期写作 2025-03-07，或 Excel 保存的 2025/3/7、2025.3.7、2025-3-7，不能晚于今天。"
+_FILE_HELP = "CSV 文件：第一行为表头（列名见上，顺序不限），UTF-8 或 GBK 编码（Excel 的「CSV（逗号分隔）」）"
+_ALL_OR_NOTHING = ("全部无误才导入；有误则一次列出所有有误的行（行号和该行的每一处错误，最多列出{n}行），"
+                   "不导入任何记录。重复导入同一文件不会产生重复记录。")
+
+
+def _columns(title: str, columns: list[tuple[str, str]]) -> str:
+    """One column a line, kept as written ("\\b": click does not re-wrap it, nor break a code in two)."""
+    width = max(len(name) for name, _ in columns)
+    return "\b\n" + title + "\n" + "\n".join(f"  {name.ljust(width)}  {what}" for name, what in columns)
+
+
+def _import_cases_help() -> str:
+    from ..domain.codes import ApplicantType, Channel
+
+    types = "、".join(f"{t.value}（{t.label}）" for t in ApplicantType)
+    channels = "、".join(f"{c.value}（{c.label}）" for c in Channel)
+    return "\n\n".join([
+        "导入历史申请。",
+        _columns("必需的列：", [("ref", "本机关自己的参考号，不能重复"), ("applicant_type", f"申请人类型：{types}"),
+                           ("received_on", "收到申请之日"),
+                           ("outcome", "处理结果代码（同 case decide --outcome）；未办结的留空"),
+                           ("concluded_on", "办结日期；未办结的留空")]),
+        _columns("可选的列：", [("applicant_name", "申请人姓名或名称"), ("channel", f"申请渠道，默认 in_person：{channels}"),
+                           ("content", "申请内容"), ("body", "机关代码，默认当前机关")]),
+        _DATE_FORMS, _ALL_OR_NOTHING.format(n=MAX_LISTED_ERRORS)])
+
+
+def _import_appeals_help() -> str:
+    from ..domain.codes import APPEAL_KINDS, APPEAL_RESULTS
+
+    kinds = "、".join(f"{k}（{v}）" for k, v in APPEAL_KINDS.items())
+    results = "、".join(f"{k}（{v}）" for k, v in APPEAL_RESULTS.items())
+    return "\n\n".join([
+        "导入行政复议、行政诉讼记录（案件须已登记或已导入）。",
+        _columns("必需的列：", [("ref", "案件的参考号：导入时的 ref 或本机关的案件编号"), ("kind", f"类型：{kinds}"),
+                           ("filed_on", "提起日期"), ("result", f"结果：{results}；尚未审结的留空"),
+                           ("decided_on", "审结日期；尚未审结的留空")]),
+        _columns("可选的列：", [("body", "机关代码，默认当前机关")]),
+        _DATE_FORMS, _ALL_OR_NOTHING.format(n=MAX_LISTED_ERRORS)])
+
+
+@import_app.command("cases", help=_import_cases_help())
 def import_cases(
-    file: Annotated[str, typer.Argument(help="CSV 文件（UTF-8，含表头）")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    file: Annotated[str, typer.Argument(help=_FILE_HELP)],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
-    """导入历史申请：全部无误才导入，有误则逐行指出且不导入任何记录；重复导入同一文件不会产生重复案件。"""
     from ..reporting import importer
 
     result = importer.run(_ctx(), Path(file), "cases", progress=sys.stderr.isatty())
     _import_summary(result, as_json)
 
 
-@import_app.command("appeals")
+@import_app.command("appeals", help=_import_appeals_help())
 def import_appeals(
-    file: Annotated[str, typer.Argument(help="CSV 文件（UTF-8，含表头）")],
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    file: Annotated[str, typer.Argument(help=_FILE_HELP)],
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
-    """导入行政复议、行政诉讼记录（案件须已登记或已导入）。"""
     from ..reporting import importer
 
     result = importer.run(_ctx(), Path(file), "appeals", progress=sys.stderr.isatty())

@@ -1,5 +1,9 @@
 """The annual report: tables 三 and 四 from the records, the checks, history import, locking, the documents."""
 
+# The bad rows an import lists with their problems; a file with more is most likely in the wrong layout. Here, not
+# in `importer`, so that `import --help` says it without loading the importer.
+MAX_LISTED_ERRORS = 100
+
 
 def os_reason(exc: OSError) -> str:
     """Why a file could not be read or written, in words a user reads."""

@@ -44,7 +44,7 @@ from ..domain.errors import BadInput, Refused
 from ..store import locks
 from ..store.conflicts import is_conflict
 from ..store.models import AppealRecord, CaseEvent, CaseFile, CaseRef
-from . import bulk, os_reason
+from . import MAX_LISTED_ERRORS, bulk, os_reason
 
 CASE_REQUIRED = ("ref", "applicant_type", "received_on", "outcome", "concluded_on")
 CASE_OPTIONAL = ("applicant_name", "channel", "content", "body")
@@ -209,11 +209,19 @@ def _body_of(ctx: Any, cells: dict[str, str], bodies: set[str]) -> str:
 
 
 def _report_errors(errors: list[tuple[int, str]], name: str, total: int) -> None:
+    """Every bad row of the file with its line number and all its problems, in one run (up to MAX_LISTED_ERRORS
+    rows), then the one line of the refusal."""
     import sys
 
-    for no, msg in sorted(errors):
-        sys.stderr.write(f"{name} 第{no}行：{msg}\n")
-    raise BadInput(f"{name} 共{total}行数据，其中{len(errors)}行有误（见上），未导入任何记录；改正后请重新导入整个文件")
+    by_line: dict[int, list[str]] = defaultdict(list)
+    for no, msg in errors:
+        by_line[no].append(msg)
+    lines = sorted(by_line)
+    for no in lines[:MAX_LISTED_ERRORS]:
+        sys.stderr.write(f"{name} 第{no}行：{'；'.join(by_line[no])}\n")
+    if len(lines) > MAX_LISTED_ERRORS:
+        sys.stderr.write(f"{name}：另有{len(lines) - MAX_LISTED_ERRORS}行有误，未逐一列出（第{lines[MAX_LISTED_ERRORS]}行起）\n")
+    raise BadInput(f"{name} 共{total}行数据，其中{len(lines)}行有误（见上），未导入任何记录；改正后请重新导入整个文件")
 
 
 # -- progress ---------------------------------------------------------------------------------------------------
@@ -250,29 +258,59 @@ _CHANNELS = frozenset(c.value for c in Channel)
 
 
 def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -> dict[str, Any]:
-    ref = _text(cells["ref"], "参考号（ref）")
-    if not ref:
-        raise RowError("参考号（ref）不能为空")
-    body = _body_of(ctx, cells, bodies)
+    """One row of a cases file; RowError lists every problem of the row (each column checked), not the first."""
+    problems: list[str] = []
+    ref = cells["ref"]
+    try:
+        _text(ref, "参考号（ref）")
+        if not ref:
+            problems.append("参考号（ref）不能为空")
+    except RowError as exc:
+        problems.append(str(exc))
+    body = None
+    try:
+        body = _body_of(ctx, cells, bodies)
+    except RowError as exc:
+        problems.append(str(exc))
     t = cells["applicant_type"]
     if t not in _TYPES:
-        raise RowError(f"申请人类型「{t}」不存在，应为：{'、'.join(sorted(_TYPES))}")
+        problems.append(f"申请人类型「{t}」不存在，应为：{'、'.join(sorted(_TYPES))}")
+    received = concluded = None
+    received_iso = concluded_iso = ""
     if not cells["received_on"]:
-        raise RowError("收到申请之日（received_on）不能为空")
-    received, received_iso = day(cells["received_on"], "收到申请之日")
+        problems.append("收到申请之日（received_on）不能为空")
+    else:
+        try:
+            received, received_iso = day(cells["received_on"], "收到申请之日")
+        except RowError as exc:
+            problems.append(str(exc))
     outcome = cells["outcome"] or None
     if outcome is not None and outcome not in OUTCOMES:
-        raise RowError(f"处理结果代码「{outcome}」不存在，应为：{'、'.join(OUTCOMES)}")
-    concluded, concluded_iso = day(cells["concluded_on"], "办结日期") if cells["concluded_on"] else (None, "")
-    if (outcome is None) != (concluded is None):
-        raise RowError("处理结果（outcome）和办结日期（concluded_on）应同时填写（已办结）或同时留空（未办结）")
-    if concluded is not None and concluded < received:
-        raise RowError(f"办结日期{concluded.isoformat()}早于收到申请之日{received.isoformat()}")
+        problems.append(f"处理结果代码「{outcome}」不存在，应为：{'、'.join(OUTCOMES)}")
+    if cells["concluded_on"]:
+        try:
+            concluded, concluded_iso = day(cells["concluded_on"], "办结日期")
+        except RowError as exc:
+            problems.append(str(exc))
+    if (outcome is None) != (not cells["concluded_on"]):
+        problems.append("处理结果（outcome）和办结日期（concluded_on）应同时填写（已办结）或同时留空（未办结）")
+    if concluded is not None and received is not None and concluded < received:
+        problems.append(f"办结日期{concluded.isoformat()}早于收到申请之日{received.isoformat()}")
     channel = cells.get("channel") or DEFAULT_CHANNEL
     if channel not in _CHANNELS:
-        raise RowError(f"申请渠道「{channel}」不存在，应为：{'、'.join(sorted(_CHANNELS))}")
-    name = _text(cells.get("applicant_name") or "", "申请人姓名") or NO_NAME
-    content = _text(cells.get("content") or "", "申请内容") or None
+        problems.append(f"申请渠道「{channel}」不存在，应为：{'、'.join(sorted(_CHANNELS))}")
+    name = content = None
+    try:
+        name = _text(cells.get("applicant_name") or "", "申请人姓名") or NO_NAME
+    except RowError as exc:
+        problems.append(str(exc))
+    try:
+        content = _text(cells.get("content") or "", "申请内容") or None
+    except RowError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise RowError("；".join(problems))
+    assert received is not None
     return {"ref": ref, "body": body, "applicant_type": t, "received_on": received, "outcome": outcome,
             "concluded_on": concluded, "channel": channel, "applicant_name": name, "content": content,
             "received_iso": received_iso, "concluded_iso": concluded_iso or None,
@@ -477,24 +515,45 @@ def _stamp(moment: datetime, dialect: str) -> str:
 # -- appeals ----------------------------------------------------------------------------------------------------
 
 def _parse_appeal(ctx: Any, cells: dict[str, str], bodies: set[str], today: date) -> dict[str, Any]:
-    ref = _text(cells["ref"], "案件参考号（ref）")
-    if not ref:
-        raise RowError("案件参考号（ref）不能为空")
-    body = _body_of(ctx, cells, bodies)
+    """One row of an appeals file; RowError lists every problem of the row, not the first."""
+    problems: list[str] = []
+    ref = cells["ref"]
+    try:
+        _text(ref, "案件参考号（ref）")
+        if not ref:
+            problems.append("案件参考号（ref）不能为空")
+    except RowError as exc:
+        problems.append(str(exc))
+    body = None
+    try:
+        body = _body_of(ctx, cells, bodies)
+    except RowError as exc:
+        problems.append(str(exc))
     kind = cells["kind"]
     if kind not in APPEAL_KINDS:
-        raise RowError(f"救济类型「{kind}」不存在，应为：{'、'.join(APPEAL_KINDS)}")
+        problems.append(f"救济类型「{kind}」不存在，应为：{'、'.join(APPEAL_KINDS)}")
+    filed = decided = None
     if not cells["filed_on"]:
-        raise RowError("提起日期（filed_on）不能为空")
-    filed = parse_day(cells["filed_on"], "提起日期", today)
+        problems.append("提起日期（filed_on）不能为空")
+    else:
+        try:
+            filed = parse_day(cells["filed_on"], "提起日期", today)
+        except RowError as exc:
+            problems.append(str(exc))
     res = cells["result"] or None
     if res is not None and res not in APPEAL_RESULTS:
-        raise RowError(f"复议或诉讼结果「{res}」不存在，应为：{'、'.join(APPEAL_RESULTS)}，尚未审结的留空")
-    decided = parse_day(cells["decided_on"], "审结日期", today) if cells["decided_on"] else None
-    if (res is None) != (decided is None):
-        raise RowError("结果（result）和审结日期（decided_on）应同时填写（已审结）或同时留空（尚未审结）")
-    if decided is not None and decided < filed:
-        raise RowError(f"审结日期{decided.isoformat()}早于提起日期{filed.isoformat()}")
+        problems.append(f"复议或诉讼结果「{res}」不存在，应为：{'、'.join(APPEAL_RESULTS)}，尚未审结的留空")
+    if cells["decided_on"]:
+        try:
+            decided = parse_day(cells["decided_on"], "审结日期", today)
+        except RowError as exc:
+            problems.append(str(exc))
+    if (res is None) != (not cells["decided_on"]):
+        problems.append("结果（result）和审结日期（decided_on）应同时填写（已审结）或同时留空（尚未审结）")
+    if decided is not None and filed is not None and decided < filed:
+        problems.append(f"审结日期{decided.isoformat()}早于提起日期{filed.isoformat()}")
+    if problems:
+        raise RowError("；".join(problems))
     return {"ref": ref, "body": body, "kind": kind, "filed_on": filed, "result": res, "decided_on": decided}
 
 
