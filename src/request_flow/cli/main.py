@@ -74,6 +74,18 @@ def fail(message: str, code: int) -> int:
     return code
 
 
+def _quiet_logs() -> None:
+    """The program's own log lines (English, for the workers' logs) stay out of a clerk's terminal: whatever they
+    say, the command says in Chinese (a case the sweep skipped is listed with its reason). Without a handler
+    Python would print warnings to stderr by itself; the workers configure their own logging."""
+    import logging
+
+    log = logging.getLogger("request_flow")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+
+
 def run(argv: list[str]) -> int:
     import typer
 
@@ -91,6 +103,7 @@ def run(argv: list[str]) -> int:
     except UsageProblem as exc:
         return fail(str(exc), 2)
     configure(**options)
+    _quiet_logs()
     from .app import app
 
     try:
