@@ -76,14 +76,13 @@ def fail(message: str, code: int) -> int:
 
 def _quiet_logs() -> None:
     """The program's own log lines (English, for the workers' logs) stay out of a clerk's terminal: whatever they
-    say, the command says in Chinese (a case the sweep skipped is listed with its reason). Without a handler
+    say, the command says in Chinese (a case the sweep skipped is listed with its reason). Without any handler
     Python would print warnings to stderr by itself; the workers configure their own logging."""
     import logging
 
     log = logging.getLogger("request_flow")
-    if not log.handlers:
+    if not log.handlers:  # a handler of its own, so Python's last-resort printing stays off; records still propagate
         log.addHandler(logging.NullHandler())
-        log.propagate = False
 
 
 def run(argv: list[str]) -> int:
