@@ -13,13 +13,13 @@ import typer
 
 from ..domain.errors import BadInput
 from ..reporting import os_reason
-from .common import context, emit
+from .common import YEARS, context, emit, out_path, write_out
 
 report_app = typer.Typer(no_args_is_help=True, help="政府信息公开工作年度报告")
 import_app = typer.Typer(no_args_is_help=True, help="导入历史记录（CSV）")
 
 FORMATS = ("terminal", "json", "xlsx", "docx", "html")
-YearOpt = Annotated[int, typer.Option("--year", help="年度")]
+YearOpt = Annotated[int, typer.Option("--year", help="年度", **YEARS)]
 
 
 _ctx = context
@@ -41,13 +41,14 @@ def annual(
         raise BadInput(f"--format 应为 {'、'.join(FORMATS)} 之一，不是「{fmt}」")
     from ..reporting import annual as annual_mod
 
+    target = out_path(out) if out else None
     ctx = _ctx()
     doc = annual_mod.build(ctx, year)
     if fmt == "json":
         text = json.dumps(doc, ensure_ascii=False, indent=2)
-        if out:
-            _write_text(Path(out), text + "\n")
-            typer.echo(f"已写出：{Path(out).resolve()}", err=True)
+        if target is not None:
+            write_out(target, (text + "\n").encode("utf-8"))
+            typer.echo(f"已写出：{target.resolve()}", err=True)
         else:
             typer.echo(text)
         return
@@ -59,7 +60,7 @@ def annual(
     from ..reporting import documents, staff_texts
 
     staff = staff_texts.load(Path(texts) if texts else None, year)
-    path = Path(out) if out else _default_name(doc, fmt)
+    path = target or out_path(str(_default_name(doc, fmt)))
     with ctx.session() as s:
         from ..reporting.compute import by_month
 
@@ -69,14 +70,6 @@ def annual(
         typer.echo(f"提示：{warning}", err=True)
     failing = [c for c in doc["checks"] if not c["ok"]]
     typer.echo(f"已写出：{path.resolve()}" + (f"（{len(failing)}项勾稽关系检查未通过，见报告）" if failing else ""))
-
-
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
 
 
 @report_app.command("check")
@@ -121,11 +114,39 @@ def _read_json(file: str):
     except OSError as exc:
         raise BadInput(f"无法读取文件 {file}：{os_reason(exc)}") from None
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"), parse_int=_json_int, parse_float=_json_float,
+                          parse_constant=_json_constant)
     except UnicodeDecodeError:
         raise BadInput(f"{file} 不是 UTF-8 编码的 JSON 文件") from None
     except json.JSONDecodeError as exc:
         raise BadInput(f"{file} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from None
+    except RecursionError:
+        raise BadInput(f"{file} 不是年度报表：数组或对象嵌套过深") from None
+    except _NumberTooLong as exc:
+        raise BadInput(f"{file} 不是年度报表：数字「{exc}」过长（报表中的数字至多{JSON_DIGITS}位）") from None
+
+
+JSON_DIGITS = 15  # digits of a number in a report file: a count of cases or a fee in yuan
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > JSON_DIGITS:
+        raise _NumberTooLong(text[:20] + "…")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    if len(text) > JSON_DIGITS + 10:
+        raise _NumberTooLong(text[:20] + "…")
+    return float(text)
+
+
+def _json_constant(text: str) -> float:
+    raise _NumberTooLong(text)  # NaN, Infinity, -Infinity are not numbers of a report
 
 
 @report_app.command("cases")
@@ -177,7 +198,7 @@ def lock(year: YearOpt, as_json: Annotated[bool, typer.Option("--json")] = False
 @report_app.command("correct", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def correct(
     ctx: typer.Context,
-    years: Annotated[list[int], typer.Option("--year", help="被更正的已锁定年度（可多次）")],
+    years: Annotated[list[int], typer.Option("--year", help="被更正的已锁定年度（可多次）", **YEARS)],
     reason: Annotated[str, typer.Option("--reason", help="更正理由（将在该年度报告中列出）")],
 ) -> None:
     """作为已锁定年度的更正办理一条命令：request-flow report correct --year 2025 --reason 理由 -- case reply ID --on …"""
@@ -215,7 +236,7 @@ def texts(
 
 @import_app.command("cases")
 def import_cases(
-    file: Annotated[str, typer.Argument(help="CSV 文件（UTF-8，含表头）")],
+    file: Annotated[str, typer.Argument(help="CSV 文件（UTF-8，含表头）；日期写作 2025-03-07，或表格软件写出的 2025/3/7、2025.3.7（命令行上的日期只接受 YYYY-MM-DD）")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """导入历史申请：全部无误才导入，有误则逐行指出且不导入任何记录；重复导入同一文件不会产生重复案件。"""
@@ -227,7 +248,7 @@ def import_cases(
 
 @import_app.command("appeals")
 def import_appeals(
-    file: Annotated[str, typer.Argument(help="CSV 文件（UTF-8，含表头）")],
+    file: Annotated[str, typer.Argument(help="CSV 文件（UTF-8，含表头）；日期写作 2025-03-07，或表格软件写出的 2025/3/7、2025.3.7（命令行上的日期只接受 YYYY-MM-DD）")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """导入行政复议、行政诉讼记录（案件须已登记或已导入）。"""
@@ -244,4 +265,5 @@ def _import_summary(result, as_json: bool) -> None:
     what = "申请" if result.kind == "cases" else "复议诉讼记录"
     extra = f"，其中未办结{result.open}件" if result.kind == "cases" and result.open else ""
     enc = f"（文件编码：{result.encoding}）" if result.encoding != "UTF-8" else ""
-    typer.echo(f"导入完成：新增{what}{result.created}件{extra}，已导入过而跳过{result.skipped}件{enc}")
+    updated = f"，补录审结结果{result.updated}件" if result.updated else ""
+    typer.echo(f"导入完成：新增{what}{result.created}件{extra}{updated}，已导入过而跳过{result.skipped}件{enc}")

@@ -260,6 +260,10 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -
     if not cells["received_on"]:
         raise RowError("收到申请之日（received_on）不能为空")
     received, received_iso = day(cells["received_on"], "收到申请之日")
+    first_year = ctx.cal.first_year
+    if received.year < first_year:  # its deadlines could not be counted: `case show` would fail on it
+        raise RowError(f"收到申请之日{received.isoformat()}早于工作日历的第一年（{first_year}年）：无法按工作日计算期限，"
+                       "不能导入")
     outcome = cells["outcome"] or None
     if outcome is not None and outcome not in OUTCOMES:
         raise RowError(f"处理结果代码「{outcome}」不存在，应为：{'、'.join(OUTCOMES)}")
