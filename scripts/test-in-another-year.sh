@@ -5,9 +5,10 @@
 #   scripts/test-in-another-year.sh                         the whole suite on 2027-03-01 (as ./run test would)
 #   scripts/test-in-another-year.sh tests/report -x         pytest arguments as usual
 #   REQUEST_FLOW_FAKE_NOW="2031-07-15 09:00:00" scripts/test-in-another-year.sh
-# The clock starts at that moment and runs on; monotonic clocks (timeouts) are left alone. Every process the
-# tests start (the installed command, Celery workers) inherits it; servers already running (PostgreSQL, Redis)
-# keep the real time, as a real office's would.
+# The clock starts at that moment and runs on. Every process the tests start (the installed command, Celery
+# workers) inherits it; servers already running (PostgreSQL, Redis) keep the real time, as a real office's would.
+# The monotonic clock is shifted with the rest: with FAKETIME_DONT_FAKE_MONOTONIC, libfaketime 0.9.10 makes
+# Python's time.sleep fail with EINVAL (it sleeps until an absolute monotonic time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=apt-install.sh
@@ -16,7 +17,6 @@ command -v faketime >/dev/null 2>&1 || apt_install faketime
 [ -x .venv/bin/python ] || { echo "先运行 ./run test 建立 .venv" >&2; exit 2; }
 when="${REQUEST_FLOW_FAKE_NOW:-2027-03-01 10:00:00}"
 export REQUEST_FLOW_TEST_PG_URL="${REQUEST_FLOW_TEST_PG_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test}"
-export FAKETIME_DONT_FAKE_MONOTONIC=1
 echo "以 $when 为当前时间运行测试" >&2
 if [ $# -eq 0 ]; then set -- tests -n 2; fi
 exec faketime "$when" .venv/bin/python -m pytest "$@"
