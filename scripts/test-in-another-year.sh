@@ -17,6 +17,19 @@ command -v faketime >/dev/null 2>&1 || apt_install faketime
 [ -x .venv/bin/python ] || { echo "先运行 ./run test 建立 .venv" >&2; exit 2; }
 when="${REQUEST_FLOW_FAKE_NOW:-2027-03-01 10:00:00}"
 export REQUEST_FLOW_TEST_PG_URL="${REQUEST_FLOW_TEST_PG_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test}"
+# Servers a test starts itself keep the real clock too: redis-server (jemalloc) cannot even start with
+# libfaketime loaded. A shim first on PATH starts the real one without it.
+shims="$(mktemp -d -t rf-realtime.XXXXXX)"
+trap 'rm -rf "$shims"' EXIT
+for cmd in redis-server; do
+  if real="$(command -v "$cmd")"; then
+    printf '#!/bin/sh\nunset LD_PRELOAD FAKETIME\nexec %s "$@"\n' "$real" > "$shims/$cmd"
+    chmod +x "$shims/$cmd"
+  fi
+done
+export PATH="$shims:$PATH"
 echo "以 $when 为当前时间运行测试" >&2
 if [ $# -eq 0 ]; then set -- tests -n 2; fi
-exec faketime "$when" .venv/bin/python -m pytest "$@"
+status=0
+faketime "$when" .venv/bin/python -m pytest "$@" || status=$?
+exit "$status"
