@@ -164,6 +164,8 @@ class LetterSettings(BaseModel):
 
     def renders_in_workers(self, broker_url: str | None) -> bool:
         return self.render == "workers" or (self.render == "auto" and bool(broker_url))
+    # wall-clock seconds to fill one letter's template (docs/letters.md, "Template limits"); a letter takes milliseconds
+    render_seconds: float = Field(10.0, gt=0, le=300)
 
 
 class PolicySettings(BaseModel):
@@ -258,6 +260,10 @@ class _TomlSource(PydanticBaseSettingsSource):
             doc = tomllib.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"找不到配置文件 {self.path}") from None
+        except IsADirectoryError:
+            raise ConfigError(f"配置文件 {self.path} 是文件夹，应为 TOML 文件") from None
+        except OSError as exc:
+            raise ConfigError(f"无法读取配置文件 {self.path}：{exc.strerror or type(exc).__name__}") from None
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"配置文件 {self.path} 格式错误（应为 UTF-8 编码的 TOML）：{exc}") from None
         if "body" in doc:
@@ -306,6 +312,39 @@ class Settings(BaseSettings):
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"时区「{v}」不存在（如 Asia/Shanghai）") from None
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        scheme = _url_scheme(v)
+        if scheme.split("+")[0] not in ("sqlite", "postgresql"):
+            raise ValueError(f"数据库地址「{masked_url(v)}」无效：应为 sqlite:///文件路径 或 postgresql+psycopg2://用户@主机/库名")
+        try:
+            from sqlalchemy.engine import make_url
+
+            url = make_url(v)
+            url.port  # noqa: B018 - parsed lazily: a port that is not a number fails here
+        except Exception:
+            raise ValueError(f"数据库地址「{masked_url(v)}」无效：无法解析（端口应为数字）") from None
+        if scheme.startswith("sqlite") and (url.database in (None, "", ":memory:") or "mode=memory" in v):
+            raise ValueError("数据库地址指向内存中的 SQLite 数据库，命令结束时即消失：请写数据库文件的路径，如 sqlite:///request-flow.db")
+        return v
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, v: str | None) -> str | None:
+        if v is not None:
+            _check_url(v, "REQUEST_FLOW_BROKER_URL", ("redis", "rediss", "memory"), "redis://主机:端口/库号")
+        return v
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp(cls, v: str | None) -> str | None:
+        if v is not None:
+            _check_url(v, "REQUEST_FLOW_SMTP_URL", ("smtp", "smtps"), "smtp://主机:端口 或 smtps://主机:端口", host=True)
         return v
 
     @field_validator("calendar_dirs_extra")
@@ -385,6 +424,32 @@ class Settings(BaseSettings):
 
 
 _overrides: dict[str, Any] = {}
+
+# user:password@ up to the last @ (a password may hold an unescaped / or @ where a malformed URL is concerned)
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#@:]*:)(.*)(@)(?=[^@]*$)")
+
+
+def masked_url(url: str) -> str:
+    """The URL as any line may print it: a password is shown as ***, whether or not the rest of it parses."""
+    return _PASSWORD.sub(r"\1***\3", url.strip())
+
+
+def _url_scheme(url: str) -> str:
+    return url.strip().split("://", 1)[0].lower() if "://" in url else ""
+
+
+def _check_url(url: str, what: str, schemes: tuple[str, ...], form: str, host: bool = False) -> None:
+    """A service URL that parses: its scheme, its host, a numeric port (never printed with its password)."""
+    from urllib.parse import urlsplit
+
+    bad = f"{what}「{masked_url(url)}」无效：应为 {form}"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - a port that is not a number, or out of range, fails here
+    except ValueError:
+        raise ValueError(bad) from None
+    if parts.scheme.lower() not in schemes or (host and not parts.hostname):
+        raise ValueError(bad)
 
 
 def configure(**options: Any) -> None:

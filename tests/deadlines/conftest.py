@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import EXE, Runner
+from conftest import EXE, Runner, calendar_for_today
 
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -164,6 +164,7 @@ def office(sqlite_url, tmp_path):
     """A SQLite installation with short worker intervals, a handler and an office head with e-mail."""
     cfg = tmp_path / "rf.toml"
     cfg.write_text(FAST, encoding="utf-8")
+    calendar_for_today(tmp_path / "calendar")  # the worker sweeps the real today
     r = Runner(sqlite_url, tmp_path, in_process=True)
     r.env.update(REQUEST_FLOW_CONFIG=str(cfg), REQUEST_FLOW_NOTIFY_TO="office@example.org")
     r.ok("init")

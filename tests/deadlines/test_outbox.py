@@ -48,7 +48,7 @@ def test_a_calendar_correction_moves_the_reminders(office, mail):
     assert [(x["due"], x["offset"]) for x in r["reminders"]] == [("2025-02-27", 5)]
     assert r["delivery"]["failing"] == 1
     # The body publishes a local holiday on Tue 02-25: the reply is now due Fri 02-28
-    (office.config.parent / "calendar").mkdir()
+    (office.config.parent / "calendar").mkdir(exist_ok=True)  # it may hold a calendar for today (conftest)
     (office.config.parent / "calendar" / "local.toml").write_text(
         'version = 1\n[[history]]\nversion = 1\ndate = 2025-02-20\nsource = "某县人民政府通知"\n'
         '[[day]]\nname = "地方节日"\ndate = 2025-02-25\nsource = "某县人民政府通知"\n', encoding="utf-8")

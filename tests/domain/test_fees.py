@@ -79,3 +79,26 @@ def test_quantities_must_be_positive(bad):
         per_item(bad)
     with pytest.raises(ValueError):
         per_volume(bad)
+
+
+def test_the_largest_quantities_are_counted_band_by_band():
+    # 1,000 items: 11–30 at 100 (2,000), then 97 bands of ten from 31–40 at 200 to 991–1000 at 9,800:
+    # 10 × (200 + 9,800) × 97 / 2 = 4,850,000; total 4,852,000 yuan, 98 lines
+    fee = per_item(1000)
+    assert fee.amount == 4_852_000
+    assert len(fee.lines) == 98
+    assert (fee.lines[-1].first, fee.lines[-1].last, fee.lines[-1].unit_price) == (991, 1000, 9800)
+    # one item after ten million earlier ones: (10,000,001 − 31) // 10 = 999,997 → 100 × (2 + 999,997)
+    assert per_item(1, earlier_items_this_month=10_000_000).amount == 99_999_900
+    # a million pages: 700 + 2,000 + (1,000,000 − 200) × 40 = 39,994,700 yuan, three lines
+    fee = per_volume(1_000_000)
+    assert fee.amount == 39_994_700
+    assert len(fee.lines) == 3
+
+
+@pytest.mark.parametrize(("method", "quantity"), [
+    (per_item, 1001), (per_item, 10_000_000), (per_volume, 1_000_001), (per_volume, 10 ** 25),
+])
+def test_quantities_beyond_the_documented_range_are_refused(method, quantity):
+    with pytest.raises(ValueError, match="之间的整数"):
+        method(quantity)

@@ -14,7 +14,21 @@ from .. import services
 from ..domain import acts
 from ..domain.codes import ApplicantType, Channel
 from ..domain.errors import BadInput
-from .common import JsonOpt, OnOpt, context, emit, parse_date
+from .common import (
+    APPEAL_NO,
+    DUE_WITHIN,
+    EXTENSION,
+    LIMIT,
+    PERIOD,
+    QUANTITY,
+    WORKDAYS,
+    YEARS,
+    JsonOpt,
+    OnOpt,
+    context,
+    emit,
+    parse_date,
+)
 from .deadlines import deadlines_app, worker_command
 from .letters import letters_app
 from .report import import_app, report_app
@@ -146,7 +160,7 @@ def staff_list(as_json: JsonOpt = False) -> None:
 # -- calendar -------------------------------------------------------------------------------------------------------
 
 @calendar_app.command("add-workdays")
-def calendar_add_workdays(start: str, n: int, as_json: JsonOpt = False) -> None:
+def calendar_add_workdays(start: str, n: Annotated[int, typer.Argument(**WORKDAYS)], as_json: JsonOpt = False) -> None:
     """打印 DATE 之后第 N 个工作日（不含 DATE 当天）。"""
     from ..calendar import WorkCalendar
 
@@ -160,7 +174,7 @@ def calendar_add_workdays(start: str, n: int, as_json: JsonOpt = False) -> None:
 
 
 @calendar_app.command("show")
-def calendar_show(year: int, as_json: JsonOpt = False) -> None:
+def calendar_show(year: Annotated[int, typer.Argument(**YEARS)], as_json: JsonOpt = False) -> None:
     """列出某年的放假日和调休上班日及其依据。"""
     from ..calendar import WorkCalendar
     from . import render
@@ -248,12 +262,12 @@ def case_show(case_id: str, as_json: JsonOpt = False) -> None:
 @case_app.command("list")
 def case_list(
     state: Annotated[str | None, typer.Option("--state", help="按状态筛选")] = None,
-    due_within: Annotated[int | None, typer.Option("--due-within", help="N 个工作日内有期限届满")] = None,
+    due_within: Annotated[int | None, typer.Option("--due-within", help="N 个工作日内有期限届满", **DUE_WITHIN)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="已超过期限")] = False,
     open_only: Annotated[bool, typer.Option("--open", help="只列未办结的")] = False,
     applicant_type: Annotated[str | None, typer.Option("--type", help="申请人类型")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="登记年份")] = None,
-    limit: Annotated[int | None, typer.Option("--limit")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="登记年份", **YEARS)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="最多列出的件数", **LIMIT)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """列出案件及其期限。"""
@@ -270,7 +284,7 @@ def case_list(
 @case_app.command("find")
 def case_find(
     text: Annotated[str, typer.Argument(help="申请人姓名或名称、申请内容、登记号或文号中的文字")],
-    limit: Annotated[int, typer.Option("--limit", help="最多列出的件数")] = 50,
+    limit: Annotated[int, typer.Option("--limit", help="最多列出的件数", **LIMIT)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """查找案件：按申请人、申请内容、登记号或文号（年份外的括号可写成 []、()、【】）。"""
@@ -307,7 +321,7 @@ def case_confirm(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> No
 def case_request_correction(
     case_id: str,
     items: Annotated[str, typer.Option("--items", help="需要补正的事项（一次性告知）")],
-    period: Annotated[int | None, typer.Option("--period", help="补正期限（1至60个工作日，默认按配置，出厂为15）")] = None,
+    period: Annotated[int | None, typer.Option("--period", help="补正期限（1至60个工作日，默认按配置，出厂为15）", **PERIOD)] = None,
     delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -361,7 +375,7 @@ def case_opinion(
 def case_fee_notice(
     case_id: str,
     method: Annotated[str, typer.Option("--method", help="per_item（按件）或 per_volume（按量）")],
-    quantity: Annotated[int, typer.Option("--quantity", help="按件：本通知所涉申请的件数（通常为1）；按量：页数")],
+    quantity: Annotated[int, typer.Option("--quantity", help="按件：本通知所涉申请的件数（通常为1，至多1000）；按量：页数", **QUANTITY)],
     delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -381,7 +395,7 @@ def case_paid(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
 @case_app.command("request-reasons")
 def case_request_reasons(
     case_id: str,
-    period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（1至60个工作日，默认按配置，出厂为15）")] = None,
+    period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（1至60个工作日，默认按配置，出厂为15）", **PERIOD)] = None,
     delivery: DeliveryOpt = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -421,7 +435,7 @@ def case_set_deadline(
 @case_app.command("extend")
 def case_extend(
     case_id: str,
-    days: Annotated[int, typer.Option("--days", help="延长的工作日数（累计不超过20）")],
+    days: Annotated[int, typer.Option("--days", help="延长的工作日数（累计不超过20）", **EXTENSION)],
     approver: Annotated[str, typer.Option("--approver", help="同意延期的机构负责人")],
     reason: Annotated[str | None, typer.Option("--reason")] = None,
     on: OnOpt = None,
@@ -534,7 +548,7 @@ def case_appeal(case_id: str,
 @case_app.command("appeal-result")
 def case_appeal_result(case_id: str,
                        result: Annotated[str, typer.Option("--result", help="upheld、corrected、other")],
-                       appeal_no: Annotated[int | None, typer.Option("--appeal", help="第几件复议或诉讼（默认最早未审结的）")] = None,
+                       appeal_no: Annotated[int | None, typer.Option("--appeal", help="第几件复议或诉讼（默认最早未审结的）", **APPEAL_NO)] = None,
                        on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """登记行政复议或行政诉讼的结果（--on 为审结日期）。"""
     ctx = _ctx()

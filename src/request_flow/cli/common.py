@@ -3,8 +3,12 @@ every command module (none of them imports `app`: the modules stack one way, doc
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import re
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,14 +16,32 @@ import typer
 from .. import services
 from ..domain.errors import BadInput
 
+# The ranges of the numeric options (docs/contract.md, "Numeric options"): outside them a command is refused with
+# one line before it does any work, so that no option can make a command run for minutes or fill the memory.
+YEARS = {"min": 2000, "max": 2099}  # a year of registration, of the calendar, of the report
+WORKDAYS = {"min": -1000, "max": 1000}  # calendar add-workdays: about four years either way
+DUE_WITHIN = {"min": 0, "max": 250}  # working days ahead: about a year
+LIMIT = {"min": 1, "max": 100_000}  # rows listed
+PERIOD = {"min": 1, "max": 60}  # a correction or reasons period in working days (the config's own cap)
+EXTENSION = {"min": 1, "max": 1000}  # working days; the statute's 20 in all is then refused with its article
+APPEAL_NO = {"min": 1, "max": 1000}
+QUANTITY = {"min": 1, "max": 1_000_000}  # per page; per item the domain's smaller cap applies (domain/fees.py)
+CONCURRENCY = {"min": 1, "max": 64}
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_date(value: str | None, what: str = "日期") -> date | None:
+    """A date on the command line: exactly YYYY-MM-DD (not 20261110, not a week date such as 2026-W46-2)."""
     if value is None:
         return None
     try:
+        if not _ISO_DAY.fullmatch(value.strip()):
+            raise ValueError(value)
         return date.fromisoformat(value.strip())
     except ValueError:
         raise BadInput(f"{what}「{value}」无效：应为实际存在的日期，格式 YYYY-MM-DD") from None
@@ -31,3 +53,52 @@ def emit(data: Any) -> None:
 
 def context() -> services.Context:
     return services.context()
+
+
+def out_path(value: str, what: str = "--out") -> Path:
+    """A file a command writes (docs/contract.md, "Output files"): a regular file is overwritten, as scheduled
+    jobs expect; a symbolic link, a folder or a path whose folder does not exist is refused before any work."""
+    path = Path(value)
+    if path.is_symlink():
+        raise BadInput(f"{what}「{value}」是符号链接：不会跟随链接写入，请写实际的文件路径")
+    if path.is_dir():
+        raise BadInput(f"{what}「{value}」是文件夹，应为文件名")
+    if path.exists() and not path.is_file():
+        raise BadInput(f"{what}「{value}」不是普通文件")
+    parent = path.parent
+    if not parent.is_dir():
+        raise BadInput(f"{what}「{value}」所在的文件夹「{parent}」不存在")
+    return path
+
+
+def out_folder(value: str, what: str = "--out") -> Path:
+    """A folder a command writes files into: created when missing; a symbolic link or a file is refused."""
+    path = Path(value)
+    if path.is_symlink():
+        raise BadInput(f"{what}「{value}」是符号链接：不会跟随链接写入，请写实际的文件夹路径")
+    if path.exists() and not path.is_dir():
+        raise BadInput(f"{what}「{value}」不是文件夹")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"无法建立文件夹 {value}：{_os_reason(exc)}") from None
+    return path
+
+
+def write_out(path: Path, content: bytes, what: str = "--out") -> None:
+    """Write `content` to `path` (checked by `out_path`, or a file inside an `out_folder`), never through a
+    symbolic link, even one made after the check (O_NOFOLLOW)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BadInput(f"{what}「{path}」是符号链接：不会跟随链接写入，请写实际的文件路径") from None
+        raise BadInput(f"无法写入文件 {path}：{_os_reason(exc)}") from None
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+
+
+def _os_reason(exc: OSError) -> str:
+    from ..reporting import os_reason
+
+    return os_reason(exc)

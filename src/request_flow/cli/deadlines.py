@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from .common import CONCURRENCY
+
 deadlines_app = typer.Typer(no_args_is_help=True, help="期限检查：到期提醒、逾期自动终止办理、提醒邮件发送状态")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
@@ -172,7 +174,7 @@ def status(as_json: JsonOpt = False) -> None:
 
 
 def worker_command(
-    concurrency: Annotated[int, typer.Option("--concurrency", help="并发处理的进程数")] = 2,
+    concurrency: Annotated[int, typer.Option("--concurrency", help="并发处理的进程数", **CONCURRENCY)] = 2,
     loglevel: Annotated[str, typer.Option("--loglevel", help="日志级别")] = "INFO",
 ) -> None:
     """启动期限检查 worker（Celery，内嵌定时任务），用于单台机器；需设置 REQUEST_FLOW_BROKER_URL（如 redis://127.0.0.1:6379/0）。"""

@@ -136,7 +136,7 @@ def letters_print(
     """从归档中重新打印文书，与当初出具的文件逐字节相同；或把一段时间内出具的文书批量输出到目录（显示进度）。"""
     from .. import services
     from ..domain.errors import BadInput
-    from .common import parse_date
+    from .common import out_folder, out_path, parse_date, write_out
 
     if fmt not in FORMATS:
         raise BadInput(f"--format 应为 {'、'.join(FORMATS)}，不是「{fmt}」")
@@ -144,15 +144,16 @@ def letters_print(
     if number is not None:
         if date_from or date_to or kind:
             raise BadInput("写了文号时不能同时使用 --from、--to、--kind")
+        target = out_path(out) if out is not None and out != "-" else None
         content = services.letter_content(ctx, number, fmt)
-        if out is None or out == "-":
+        if target is None:
             if sys.stdout.isatty():
                 raise BadInput("文书是二进制文件，不能直接输出到终端：请用 --out 文件名，或重定向到文件")
             sys.stdout.buffer.write(content)
             sys.stdout.buffer.flush()
         else:
-            Path(out).write_bytes(content)
-            typer.echo(f"已输出 {number} 的 {fmt.upper()}（{len(content):,} 字节，与归档一致）：{Path(out).resolve()}")
+            write_out(target, content)
+            typer.echo(f"已输出 {number} 的 {fmt.upper()}（{len(content):,} 字节，与归档一致）：{target.resolve()}")
         return
     if not (date_from and date_to and out):
         raise BadInput("批量重新打印需要 --from、--to 和 --out 目录；单件请写文号")
@@ -165,9 +166,8 @@ def letters_print(
 
         if kind not in LETTER_KINDS:
             raise BadInput(f"文书种类「{kind}」不存在，应为：{'、'.join(LETTER_KINDS)}")
+    folder = out_folder(out)
     found = services.archived_letters(ctx, period=(first, last), kind=kind, copies=False)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     written = 0
@@ -179,7 +179,7 @@ def letters_print(
         for a, _ in found:
             if fmt in a.files or (a.render is not None and not a.drawn):  # one the workers have not drawn: now
                 content = services.letter_content(ctx, a.letter.number, fmt)
-                (folder / f"{_safe(a.letter.number)}.{fmt}").write_bytes(content)
+                write_out(folder / f"{_safe(a.letter.number)}.{fmt}", content)
                 written += 1
             bar.advance(task)
     typer.echo(f"{first.isoformat()}至{last.isoformat()}出具的文书 {len(found)} 件，已输出 {written} 个 {fmt.upper()} 文件到 {folder.resolve()}")
@@ -197,17 +197,19 @@ def letters_preview(
     """用示例数据填写当前机关的模板，供调整模板时预览（标有“样稿”，不编号、不归档）。"""
     from ..domain.errors import BadInput
     from ..letters import LetterError, issue
+    from .common import out_folder, out_path, write_out
 
     ctx = _ctx()
     if all_:
         if not out:
             raise BadInput("--all 需要 --out 目录")
-        _preview_all(ctx, Path(out))
+        _preview_all(ctx, out_folder(out))
         return
     if kind is None:
         raise BadInput("请写明文书种类，或使用 --all")
     if fmt not in FORMATS:
         raise BadInput(f"--format 应为 {'、'.join(FORMATS)}，不是「{fmt}」")
+    target = out_path(out) if out and out != "-" else None
     try:
         data = issue.sample_data(ctx, kind, variant or "")
         r = issue.render_data(ctx.settings, ctx.body, data, formats=(fmt,))
@@ -216,9 +218,9 @@ def letters_preview(
 
         raise Refused(str(exc)) from None
     content = r.files[fmt]
-    if out and out != "-":
-        Path(out).write_bytes(content)
-        typer.echo(f"样稿已输出：{Path(out).resolve()}（模板 {r.template}，版本 {r.template_sha256[:16]}…）")
+    if target is not None:
+        write_out(target, content)
+        typer.echo(f"样稿已输出：{target.resolve()}（模板 {r.template}，版本 {r.template_sha256[:16]}…）")
     elif fmt == "html":
         typer.echo(content.decode("utf-8"), nl=False)
     elif sys.stdout.isatty():
@@ -239,8 +241,10 @@ def _preview_one(args: tuple[str, str, str]) -> tuple[str, str, str | None, floa
         ctx = _ctx()
         r = issue.render_data(ctx.settings, ctx.body, issue.sample_data(ctx, kind, variant))
         stem = f"{kind}-{variant}" if variant else kind
+        from .common import write_out
+
         for fmt, content in r.files.items():
-            (Path(folder) / f"{stem}.{fmt}").write_bytes(content)
+            write_out(Path(folder) / f"{stem}.{fmt}", content)
         return kind, variant, None, time.perf_counter() - t0
     except LetterError as exc:
         return kind, variant, str(exc), time.perf_counter() - t0

@@ -26,10 +26,7 @@ def split_global_options(argv: list[str]) -> tuple[dict[str, str], list[str]]:
                 value = argv[i + 1]
                 i += 1
             options[GLOBAL_OPTIONS[name]] = value
-        elif arg == "--":
-            rest += argv[i:]
-            break
-        else:
+        else:  # after "--" too: `report correct … -- --as NAME case …` runs the inner command as NAME
             rest.append(arg)
         i += 1
     return options, rest
@@ -39,12 +36,27 @@ class UsageProblem(Exception):
     pass
 
 
+def _shown(value: str) -> str:
+    """A value as an error line quotes it: a 5,000-digit number is shown by its start and its length."""
+    return value if len(value) <= 40 else f"{value[:20]}…（共{len(value)}个字符）"
+
+
+def _bound(m: re.Match) -> str:
+    """The range an option broke (docs/contract.md, "Numeric options"), in words."""
+    if m[2] == "greater" and m[3] == "0":
+        return f"{m[1]} 的值超出允许范围：应为非负整数（各选项的范围见 docs/contract.md）"
+    return f"{m[1]} 的值超出允许范围：应不{'大' if m[2] == 'less' else '小'}于 {m[3]}（各选项的范围见 docs/contract.md）"
+
+
 _CLICK_MESSAGES = [
     (r"No such option: (\S+)(?: Did you mean (\S+)\?)?", lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2]}？）" if m[2] else "")),
     (r"Missing option '([^']+)'.*", lambda m: f"缺少必需的选项 {m[1]}"),
     (r"Missing argument '([^']+)'.*", lambda m: f"缺少参数 {m[1]}"),
     (r"No such command '([^']+)'.*", lambda m: f"没有命令「{m[1]}」（用 --help 查看可用命令）"),
-    (r"Invalid value for '([^']+)': '([^']*)' is not a valid integer.*", lambda m: f"{m[1]} 的值「{m[2]}」不是整数"),
+    (r"Invalid value for '([^']+)': '([^']*)' is not a valid integer.*", lambda m: f"{m[1]} 的值「{_shown(m[2])}」不是整数"),
+    (r"Invalid value for '([^']+)': Input should be (less|greater) than or equal to (-?\d+).*", _bound),
+    (r"Invalid value for '([^']+)': Unable to parse input string as an integer, exceeded maximum size.*",
+     lambda m: f"{m[1]} 的值超出允许范围：数字过长（各选项的范围见 docs/contract.md）"),
     (r"Invalid value for '([^']+)': (.*)", lambda m: f"{m[1]} 的值无效：{m[2]}"),
     (r"Option '([^']+)' requires an argument.*", lambda m: f"选项 {m[1]} 需要一个值"),
     (r"Got unexpected extra arguments? \((.*)\)", lambda m: f"多余的参数：{m[1]}"),
@@ -97,6 +109,9 @@ def run(argv: list[str]) -> int:
     from ..domain.errors import BadInput, Refused
     from ..domain.workdays import MissingScheduleError
 
+    for n, arg in enumerate(argv, 1):
+        if any("\udc80" <= ch <= "\udcff" for ch in arg):  # bytes that are not UTF-8, as Python passes them on
+            return fail(f"第{n}个参数不是有效的 UTF-8 文字（请检查终端或脚本的编码）", 2)
     try:
         options, rest = split_global_options(argv)
     except UsageProblem as exc:

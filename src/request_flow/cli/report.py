@@ -13,13 +13,13 @@ import typer
 
 from ..domain.errors import BadInput, Refused
 from ..reporting import MAX_LISTED_ERRORS, os_reason
-from .common import context, emit
+from .common import YEARS, context, emit, out_path, write_out
 
 report_app = typer.Typer(no_args_is_help=True, help="政府信息公开工作年度报告")
 import_app = typer.Typer(no_args_is_help=True, help="导入历史记录（CSV）")
 
 FORMATS = ("terminal", "json", "xlsx", "docx", "html")
-YearOpt = Annotated[int, typer.Option("--year", help="年度")]
+YearOpt = Annotated[int, typer.Option("--year", help="年度", **YEARS)]
 
 
 _ctx = context
@@ -67,7 +67,7 @@ def annual(
     from ..reporting import documents, staff_texts
 
     staff = staff_texts.load(Path(texts) if texts else None, year)
-    path = Path(out) if out else _default_name(doc, fmt)
+    path = out_path(out) if out else out_path(str(_default_name(doc, fmt)))
     with ctx.session() as s:
         from ..reporting.compute import by_month
 
@@ -92,11 +92,8 @@ def _add_months(parts: list[dict]) -> dict:
 
 
 def _write_text(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(f"无法写入文件 {path}：{os_reason(exc)}") from None
+    """A text file a command writes: a regular file overwritten, never a symlink or a folder (cli/common.py)."""
+    write_out(out_path(str(path)), text.encode("utf-8"))
 
 
 @report_app.command("check")
@@ -127,7 +124,7 @@ def check(
         S.load(p, paths[0], body, year, named=False)  # a bad file: its one line, exit 2, as always
     result = S.read_all(paths, body, year, previous)
     if out:
-        S.write_problems_xlsx(result, Path(out))
+        S.write_problems_xlsx(result, out_path(out))
     if single:
         _check_one(result, paths[0], as_json, out)
         return
@@ -302,7 +299,7 @@ def combine(
 
     staff = staff_texts.load(Path(texts) if texts else None, year)
     staff.other = [*staff.other, *S.combined_paragraphs(combined)]
-    path = Path(out) if out else Path.cwd() / f"{name.strip()}-{year}年政府信息公开工作年度报告（汇总）.{fmt}"
+    path = out_path(out) if out else Path.cwd() / f"{name.strip()}-{year}年政府信息公开工作年度报告（汇总）.{fmt}"
     documents.write(fmt, doc, staff, None, path)
     if fmt == "xlsx":
         S.add_breakdown_sheet(path, combined)
@@ -407,7 +404,7 @@ def timeliness(
     if fmt == "terminal":
         tl.print_table(doc)
         return
-    path = Path(out) if out else Path.cwd() / f"{year}年度政府信息公开申请办理时效.xlsx"
+    path = out_path(out) if out else Path.cwd() / f"{year}年度政府信息公开申请办理时效.xlsx"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tl.write_xlsx(doc, path)
@@ -432,7 +429,7 @@ def lock(year: YearOpt, as_json: Annotated[bool, typer.Option("--json")] = False
 @report_app.command("correct", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def correct(
     ctx: typer.Context,
-    years: Annotated[list[int], typer.Option("--year", help="被更正的已锁定年度（可多次）")],
+    years: Annotated[list[int], typer.Option("--year", help="被更正的已锁定年度（可多次）", **YEARS)],
     reason: Annotated[str, typer.Option("--reason", help="更正理由（将在该年度报告中列出）")],
 ) -> None:
     """作为已锁定年度的更正办理一条命令：request-flow report correct --year 2025 --reason 理由 -- case reply ID --on …"""
@@ -539,4 +536,5 @@ def _import_summary(result, as_json: bool) -> None:
     what = "申请" if result.kind == "cases" else "复议诉讼记录"
     extra = f"，其中未办结{result.open}件" if result.kind == "cases" and result.open else ""
     enc = f"（文件编码：{result.encoding}）" if result.encoding != "UTF-8" else ""
-    typer.echo(f"导入完成：新增{what}{result.created}件{extra}，已导入过而跳过{result.skipped}件{enc}")
+    updated = f"，补录审结结果{result.updated}件" if result.updated else ""
+    typer.echo(f"导入完成：新增{what}{result.created}件{extra}{updated}，已导入过而跳过{result.skipped}件{enc}")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import BadInput
+
 
 @dataclass(frozen=True)
 class FeeLine:
@@ -41,49 +43,61 @@ class Fee:
         return "；".join(parts) + f"；合计{self.amount}元"
 
 
-def _item_price(n: int) -> int:
-    """Price of the n-th item of one applicant in one calendar month (按件计收)."""
+# The ranges a fee notice accepts (docs/contract.md, "Numeric options"). Above them the office is not charging a
+# fee but describing a different request; they also keep the work of one notice bounded.
+MAX_ITEMS = 1000  # 件 one notice covers (normally 1)
+MAX_PAGES = 1_000_000  # 页 of one application
+MAX_EARLIER_ITEMS = 10_000_000  # the applicant's earlier 件 this month, as counted from the register
+
+
+def _item_band(n: int) -> tuple[int, int, int]:
+    """The band the n-th item of one applicant in one calendar month falls in (按件计收): (first, last, price).
+    Items 1–10 are free, 11–30 cost 100 yuan each; from the 31st, every further 10 items cost 100 more."""
     if n <= 10:
-        return 0
+        return 1, 10, 0
     if n <= 30:
-        return 100
-    return 100 * (2 + (n - 31) // 10)  # 31–40: 200, 41–50: 300, …
+        return 11, 30, 100
+    k = (n - 31) // 10
+    return 31 + 10 * k, 40 + 10 * k, 100 * (2 + k)
 
 
-def _page_price(n: int) -> int:
-    """Price of the n-th page of one application (按量计收)."""
+def _page_band(n: int) -> tuple[int, int | None, int]:
+    """The band the n-th page of one application falls in (按量计收): (first, last or None for no end, price)."""
     if n <= 30:
-        return 0
+        return 1, 30, 0
     if n <= 100:
-        return 10
+        return 31, 100, 10
     if n <= 200:
-        return 20
-    return 40
+        return 101, 200, 20
+    return 201, None, 40
 
 
-def _lines(first: int, last: int, price) -> tuple[FeeLine, ...]:
+def _lines(first: int, last: int, band) -> tuple[FeeLine, ...]:
+    """The lines from item (or page) `first` to `last`, one per price band: the work is one step per band, never
+    one per item, so that a large quantity costs no more than its bands."""
     lines: list[FeeLine] = []
-    for n in range(first, last + 1):
-        p = price(n)
-        if p == 0:
-            continue
-        if lines and lines[-1].unit_price == p and lines[-1].last == n - 1:
-            lines[-1] = FeeLine(lines[-1].first, n, p)
-        else:
-            lines.append(FeeLine(n, n, p))
+    n = first
+    while n <= last:
+        _, band_last, price = band(n)
+        end = last if band_last is None else min(last, band_last)
+        if price:
+            lines.append(FeeLine(n, end, price))
+        n = end + 1
     return tuple(lines)
 
 
 def per_item(items: int, earlier_items_this_month: int = 0) -> Fee:
     """按件计收: the applicant's items are counted across the calendar month; this application pays for its own."""
-    if items < 1 or earlier_items_this_month < 0:
-        raise ValueError("件数必须为正整数")
+    if not 1 <= items <= MAX_ITEMS:
+        raise BadInput(f"件数应为 1 到 {MAX_ITEMS} 之间的整数")
+    if not 0 <= earlier_items_this_month <= MAX_EARLIER_ITEMS:
+        raise BadInput(f"本月此前的件数应为 0 到 {MAX_EARLIER_ITEMS} 之间的整数")
     first = earlier_items_this_month + 1
-    return Fee("per_item", _lines(first, first + items - 1, _item_price))
+    return Fee("per_item", _lines(first, first + items - 1, _item_band))
 
 
 def per_volume(pages: int) -> Fee:
     """按量计收: pages of one application."""
-    if pages < 1:
-        raise ValueError("页数必须为正整数")
-    return Fee("per_volume", _lines(1, pages, _page_price))
+    if not 1 <= pages <= MAX_PAGES:
+        raise BadInput(f"页数应为 1 到 {MAX_PAGES} 之间的整数")
+    return Fee("per_volume", _lines(1, pages, _page_band))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import LetterError, fields, render
-from .templates import Templates
+from .templates import Templates, isolate
 
 FORMATS = ("pdf", "docx", "html")
 
@@ -63,8 +63,11 @@ def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[s
     version, sources = tpl.version(name)
     seal_uri = render.seal_data_uri(settings.seal_path(body)) if seal else ""
 
+    entered = isolate(data)  # right-to-left text and bidi controls kept inside their own field
+
     def fill(line_pt: float) -> str:
-        return tpl.render(name, {**data, "page_css": style.css(line_pt), "seal": seal_uri})
+        return tpl.render(name, {**entered, "page_css": style.css(line_pt), "seal": seal_uri},
+                          settings.letters.render_seconds)
 
     html = fill(render.LINE_PT)
     root = render.parse(html)

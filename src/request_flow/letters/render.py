@@ -12,6 +12,7 @@ import base64
 import io
 import logging
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,9 @@ p.example-mark, p.preview-mark {{ text-indent: 0; text-align: center; color: #b0
 
 # -- the seal -----------------------------------------------------------------------------------------------------
 
+SEAL_MAX_PIXELS = 16_000_000  # the seal is printed 42 mm square: decoding more is only cost (or a decompression bomb)
+
+
 def seal_data_uri(path: Path | None) -> str:
     """The body's seal as a data: URI (the HTML stays self-contained); refuses a file that is not an image."""
     if path is None:
@@ -103,11 +107,20 @@ def seal_data_uri(path: Path | None) -> str:
     if len(raw) > 5 * 1024 * 1024:
         raise LetterError(f"印章图片 {path} 大于5 MB")
     try:
-        with Image.open(io.BytesIO(raw)) as img:
-            fmt = img.format
-            img.verify()
-        with Image.open(io.BytesIO(raw)) as img:
-            img.load()
+        with warnings.catch_warnings():
+            # Pillow only warns up to twice its MAX_IMAGE_PIXELS: a bomb must fail here, as one line, either way
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as img:
+                fmt = img.format
+                width, height = img.size
+                if width * height > SEAL_MAX_PIXELS:
+                    raise LetterError(f"印章图片 {path} 有 {width}×{height} 像素，超过上限（{SEAL_MAX_PIXELS:,} 像素，"
+                                      "约 4000×4000）：请缩小后再用（印章印出约 42 毫米见方，1000 像素已足够）")
+                img.verify()
+            with Image.open(io.BytesIO(raw)) as img:
+                img.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise LetterError(f"印章图片 {path} 的像素过多（可能是解压炸弹），不予使用：请换用正常大小的图片") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise LetterError(f"印章图片 {path} 不是有效的 PNG 或 JPEG 图片（{type(exc).__name__}）") from None
     if fmt not in ("PNG", "JPEG"):

@@ -12,12 +12,23 @@
   partials it uses) reads from the letter's fields must exist in the fields that letter receives, in every
   branch, taken or not (`check_fields`).
 - A template's version is the SHA-256 of its text and of every template it extends or includes.
+- Bounded work (`Limits`, docs/letters.md, "Template limits"): filling one letter may take at most
+  RENDER_SECONDS of wall-clock time and produce at most MAX_TEXT characters. No operation may build a value larger
+  than that: `range()` stops at MAX_RANGE items, `*`, `**`, `%` and `str.format` are checked before they run,
+  and a filter given a number beyond MAX_TEXT is refused. The clock is checked on every call and every line of
+  the template's own code (a trace function of the rendering thread only, so it holds in any thread, a Celery
+  worker's included, and costs nothing outside the rendering), and on every piece of output.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import re
+import sys
+import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +52,125 @@ from markupsafe import Markup, escape
 
 from . import LetterError
 
+RENDER_SECONDS = 10.0  # to fill one letter, compiling its template included (default of [letters] render_seconds)
+MAX_TEXT = 1_000_000  # characters a letter, or any value built while filling it, may have
+MAX_RANGE = 10_000  # items of range() (Jinja2's own sandbox allows 100,000)
+_BIG_WIDTH = re.compile(r"\d{7,}|\*")  # a width or precision of a million and more, or one given as an argument
+
+
+class LimitExceeded(Exception):
+    """Filling a letter went beyond the bounds of `Limits`."""
+
+
+class Limits:
+    """The clock of one rendering: started by `running()`, checked by the environment's hooks and, for the
+    template's own loops, by a trace function on the rendering thread."""
+
+    def __init__(self, env: SandboxedEnvironment):
+        self.env = env
+        self.deadline = float("inf")
+        self.seconds = RENDER_SECONDS
+        self.ticks = 0
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise LimitExceeded(f"超过{self.seconds:g}秒仍未完成")
+
+    def _trace(self, frame: Any, event: str, arg: Any) -> Any:
+        """Called at every call on the rendering thread: the template's own frames get `_line`, the rest nothing."""
+        if frame.f_globals.get("environment") is self.env:
+            return self._line
+        return None
+
+    def _line(self, frame: Any, event: str, arg: Any) -> Any:
+        """Every line of the template's compiled code: the clock is read every 256th (a line is well under a µs)."""
+        self.ticks += 1
+        if not self.ticks & 255 and time.monotonic() > self.deadline:
+            raise LimitExceeded(f"超过{self.seconds:g}秒仍未完成")
+        return self._line
+
+    def running(self, seconds: float = RENDER_SECONDS) -> _Running:
+        return _Running(self, seconds)
+
+
+class _Running:
+    def __init__(self, limits: Limits, seconds: float):
+        self.limits, self.seconds = limits, seconds
+
+    def __enter__(self) -> Limits:
+        self.saved = sys.gettrace()
+        self.limits.seconds = self.seconds
+        self.limits.deadline = time.monotonic() + self.seconds
+        sys.settrace(self.limits._trace)
+        return self.limits
+
+    def __exit__(self, *exc: object) -> None:
+        sys.settrace(self.saved)
+        self.limits.deadline = float("inf")
+
+
+def _size(value: Any) -> int:
+    try:
+        return len(value)
+    except TypeError:
+        return 1
+
+
+def _bounded_range(*args: int) -> range:
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise LimitExceeded(f"range() 最多{MAX_RANGE}项")
+    return rng
+
+
+def _bounded_filter(name: str, func: Any) -> Any:
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        for a in (*args[1:], *kwargs.values()):
+            if isinstance(a, int) and not isinstance(a, bool) and abs(a) > MAX_TEXT:
+                raise LimitExceeded(f"过滤器 {name} 的参数超过{MAX_TEXT}")
+        return func(*args, **kwargs)
+    return bounded
+
 
 class LetterEnvironment(SandboxedEnvironment):
-    """The sandbox, with `a.b` and `a["b"]` on a mapping reading its key only (never one of dict's methods)."""
+    """The sandbox, with `a.b` and `a["b"]` on a mapping reading its key only (never one of dict's methods), and
+    the bounds of `Limits` on the operations that could build a large value or run long."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.limits = Limits(self)
+        self.globals["range"] = _bounded_range
+        self.filters = {k: _bounded_filter(k, f) for k, f in self.filters.items()}
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        self.limits.check()
+        if operator == "*":
+            n = right if isinstance(right, int) else left if isinstance(left, int) else None
+            other = left if n is right else right
+            if n is not None and not isinstance(other, (int, float)) and _size(other) * max(n, 0) > MAX_TEXT:
+                raise LimitExceeded(f"重复后超过{MAX_TEXT}个字符")
+        elif operator == "**":
+            if isinstance(right, (int, float)) and abs(right) > 1000:
+                raise LimitExceeded("乘方的指数超过1000")
+        elif operator == "%" and isinstance(left, str):
+            if _BIG_WIDTH.search(left):
+                raise LimitExceeded("格式中的宽度或精度过大")
+        elif operator == "+" and _size(left) + _size(right) > MAX_TEXT:
+            raise LimitExceeded(f"连接后超过{MAX_TEXT}个字符")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (as Jinja2 names it)
+        __self.limits.check()
+        if getattr(__obj, "__name__", None) in ("format", "format_map") and isinstance(getattr(__obj, "__self__", None), str):
+            if _BIG_WIDTH.search(__obj.__self__):
+                raise LimitExceeded("格式中的宽度或精度过大")
+        for a in (*args, *kwargs.values()):
+            if isinstance(a, int) and not isinstance(a, bool) and abs(a) > MAX_TEXT:
+                raise LimitExceeded(f"参数超过{MAX_TEXT}")
+        return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping):
@@ -169,10 +296,26 @@ class Templates:
                                       f"（{data.get('letter', {}).get('title', '')}可用的字段见 request-flow letters fields）")
         self._checked.add((version, str(data.get("letter", {}).get("kind"))))
 
-    def render(self, name: str, data: dict[str, Any]) -> str:
+    def render(self, name: str, data: dict[str, Any], seconds: float = RENDER_SECONDS) -> str:
         self.check_fields(name, data)
         try:
-            return self.env.get_template(name).render(data)
+            with self.env.limits.running(seconds) as limits:
+                template = self.env.get_template(name)
+                parts: list[str] = []
+                size = 0
+                for part in template.generate(data):
+                    size += len(part)
+                    if size > MAX_TEXT:
+                        raise LimitExceeded(f"文书超过{MAX_TEXT}个字符")
+                    limits.check()
+                    parts.append(part)
+                return "".join(parts)
+        except LimitExceeded as exc:
+            raise LetterError(f"文书模板 {name} 超出模板的限制（{exc}）") from None
+        except MemoryError:
+            raise LetterError(f"文书模板 {name} 超出模板的限制（内存不足）") from None
+        except RecursionError:
+            raise LetterError(f"文书模板 {name} 超出模板的限制（嵌套或递归过深）") from None
         except UndefinedError as exc:
             raise LetterError(f"文书模板 {name} 引用了不存在的字段：{exc.message}") from None
         except SecurityError as exc:
@@ -185,6 +328,45 @@ class Templates:
             raise LetterError(f"文书模板 {name} 无法填写：{exc}") from None
         except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise LetterError(f"文书模板 {name} 填写时出错：{type(exc).__name__}: {exc}") from None
+
+
+# Bidirectional classes that can move the text around them: right-to-left letters and digits, and the explicit
+# embeddings, overrides, isolates and marks (U+202A–202E, U+2066–2069, U+200E/200F, U+061C).
+_MOVERS = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(value: Any) -> Any:
+    """Entered text as the letter prints it: each line that holds a right-to-left character or a bidirectional
+    control is set between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, so that it is laid out on its own
+    and cannot reorder the statute's words around it (docs/letters.md, "Safety"). The text itself is kept as
+    entered, controls included. Lists and mappings are walked; anything else is returned as it is."""
+    if isinstance(value, str):
+        if not any(unicodedata.bidirectional(ch) in _MOVERS or ch in "\u200e\u200f\u061c" for ch in value):
+            return value
+        return "\n".join(_isolate_line(line) for line in value.split("\n"))
+    if isinstance(value, Mapping):
+        return {k: isolate(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(isolate(v) for v in value)
+    return value
+
+
+def _isolate_line(line: str) -> str:
+    if not line:
+        return line
+    depth = unmatched = 0  # isolates the line opens and leaves open; isolate ends it has without a start
+    for ch in line:
+        if ch in "\u2066\u2067\u2068":
+            depth += 1
+        elif ch == PDI:
+            if depth:
+                depth -= 1
+            else:
+                unmatched += 1
+    # an unmatched PDI of the line closes one of the extra FSIs, never the isolate around the line; an isolate the
+    # line leaves open is closed before ours (and with it any embedding or override the line started)
+    return FSI * (1 + unmatched) + line + PDI * (1 + depth)
 
 
 def _stamp(path: str) -> int:

@@ -8,7 +8,8 @@ insert time (measured, bench/bench_report.py).
 
 On SQLite a large import into a table smaller than itself also rebuilds the table's secondary indexes once
 instead of updating them row by row (measured: half the cost), within the same transaction, so a failed
-import leaves them as they were.
+import leaves them as they were. The triggers that refuse a REPLACE into the record are set aside and put back
+the same way (the import's own INSERTs are refused on a duplicate key by the unique indexes).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class Writer:
         self.sqlite = conn.dialect.name == "sqlite"
         self.raw = conn.connection.dbapi_connection
         self.statements: dict[tuple, str] = {}
-        self.set_aside: list[str] = []  # CREATE INDEX statements, run again by finish()
+        self.set_aside: list[str] = []  # CREATE INDEX and CREATE TRIGGER statements, run again by finish()
+        self.guarded: set[str] = set()  # tables whose REPLACE guard is set aside
 
     def __enter__(self) -> Writer:
         if self.sqlite:
@@ -70,6 +72,7 @@ class Writer:
             if not self.sqlite:
                 _copy(self.conn, b)
                 continue
+            self._set_guard_aside(b.table.name)
             key = (b.table.name, b.columns, tuple(b.fixed.items()))
             sql = self.statements.get(key)
             if sql is None:
@@ -92,6 +95,7 @@ class Writer:
         Unique indexes stay: they are checks (a duplicate registration number fails the insert). Partial
         indexes stay too: rebuilding one reads the whole table, while most imported rows do not enter them."""
         for table, n in self.incoming.items():
+            self._set_guard_aside(table)
             if n < REBUILD_FROM or self.raw.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] > n:
                 continue
             for name, sql in self.raw.execute(
@@ -99,6 +103,19 @@ class Writer:
                     "AND sql NOT LIKE 'CREATE UNIQUE%' AND sql NOT LIKE '% WHERE %'", (table,)).fetchall():
                 self.raw.execute(f'DROP INDEX "{name}"')
                 self.set_aside.append(sql)
+
+
+    def _set_guard_aside(self, table: str) -> None:
+        """The guard against REPLACE (migration 0007_record_sealed) costs a lookup per row. These statements are plain INSERTs,
+        which the unique indexes refuse on a duplicate key, so it is set aside with the indexes and put back by
+        finish() in the same transaction (a rollback puts it back too)."""
+        if table in self.guarded:
+            return
+        self.guarded.add(table)
+        for sql, in self.raw.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                                     "AND name = ?", (table, f"{table}_no_replace")).fetchall():
+            self.raw.execute(f'DROP TRIGGER "{table}_no_replace"')
+            self.set_aside.append(sql)
 
 
 def _sqlite_insert(dialect, b: Rows) -> str:

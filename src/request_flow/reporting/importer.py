@@ -284,6 +284,10 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -
             received, received_iso = day(cells["received_on"], "收到申请之日")
         except RowError as exc:
             problems.append(str(exc))
+        first_year = ctx.cal.first_year
+        if received is not None and received.year < first_year:  # its deadlines could not be counted
+            problems.append(f"收到申请之日{received.isoformat()}早于工作日历的第一年（{first_year}年）："
+                            "无法按工作日计算期限，不能导入")
     outcome = cells["outcome"] or None
     if outcome is not None and outcome not in OUTCOMES:
         problems.append(f"处理结果代码「{outcome}」不存在，应为：{'、'.join(OUTCOMES)}")

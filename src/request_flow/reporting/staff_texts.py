@@ -11,6 +11,7 @@ UTF-8 text. A file that is missing or malformed is bad input, named with the key
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,20 +28,24 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+MAX_COUNT = 1_000_000_000  # documents or decisions in a year
+MAX_FEES = 1_000_000_000.0  # 万元
+
+
 class Documents(_Strict):
-    issued: int = Field(0, ge=0)     # 本年制发件数
-    repealed: int = Field(0, ge=0)   # 本年废止件数
-    in_force: int = Field(0, ge=0)   # 现行有效件数
+    issued: int = Field(0, ge=0, le=MAX_COUNT)     # 本年制发件数
+    repealed: int = Field(0, ge=0, le=MAX_COUNT)   # 本年废止件数
+    in_force: int = Field(0, ge=0, le=MAX_COUNT)   # 现行有效件数
 
 
 class Decisions(_Strict):
-    licensing: int = Field(0, ge=0)  # 行政许可
-    penalty: int = Field(0, ge=0)    # 行政处罚
-    coercion: int = Field(0, ge=0)   # 行政强制
+    licensing: int = Field(0, ge=0, le=MAX_COUNT)  # 行政许可
+    penalty: int = Field(0, ge=0, le=MAX_COUNT)    # 行政处罚
+    coercion: int = Field(0, ge=0, le=MAX_COUNT)   # 行政强制
 
 
 class Charges(_Strict):
-    administrative_fees: float = Field(0.0, ge=0)  # 行政事业性收费，万元
+    administrative_fees: float = Field(0.0, ge=0, le=MAX_FEES, allow_inf_nan=False)  # 行政事业性收费，万元
 
 
 class Table2(_Strict):
@@ -80,7 +85,8 @@ TEXT_FILES = {
 }
 
 _TOML_WORDS = {"int_type": "应为非负整数", "float_type": "应为数字", "greater_than_equal": "不能为负数",
-               "extra_forbidden": "不认识的项", "model_type": "应为一个表（[节]）", "int_from_float": "应为整数"}
+               "extra_forbidden": "不认识的项", "model_type": "应为一个表（[节]）", "int_from_float": "应为整数",
+               "finite_number": "应为有限的数字（不能是 inf 或 nan）", "less_than_equal": "过大"}
 
 
 @dataclass
@@ -92,7 +98,13 @@ class StaffTexts:
     warnings: list[str] = field(default_factory=list)
 
 
-def _paragraphs(text: str) -> list[str]:
+def _paragraphs(text: str, where: str = "") -> list[str]:
+    """One paragraph a line. A control character (other than tab) would be dropped or refused by the document
+    libraries: it is bad input, named with its line."""
+    for n, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
+        for ch in line:
+            if (ord(ch) < 32 and ch != "\t") or 0x7F <= ord(ch) < 0xA0:
+                raise BadInput(f"{where} 第{n}行含有不可见的控制字符（U+{ord(ch):04X}），请删除后重试")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -110,6 +122,8 @@ def parse_table2(text: str, where: str = "table2.toml") -> Table2:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{where} 不是有效的 TOML：{exc}") from None
+    except ValueError:  # an integer of thousands of digits
+        raise BadInput(f"{where}：有数字过长（表二：主动公开政府信息情况）") from None
     try:
         return Table2.model_validate(data)
     except ValidationError as exc:
@@ -129,8 +143,10 @@ def load(folder: Path | None, year: int) -> StaffTexts:
     if missing:
         raise BadInput(f"{folder} 中缺少 {'、'.join(missing)}（一、总体情况 overview.txt，五、存在的主要问题 problems.txt，"
                        "表二 table2.toml）")
-    texts = StaffTexts(_paragraphs(_read(folder / "overview.txt")), _paragraphs(_read(folder / "problems.txt")),
-                       _paragraphs(_read(folder / "other.txt")) if (folder / "other.txt").is_file() else [],
+    texts = StaffTexts(_paragraphs(_read(folder / "overview.txt"), str(folder / "overview.txt")),
+                       _paragraphs(_read(folder / "problems.txt"), str(folder / "problems.txt")),
+                       _paragraphs(_read(folder / "other.txt"), str(folder / "other.txt"))
+                       if (folder / "other.txt").is_file() else [],
                        parse_table2(_read(folder / "table2.toml"), str(folder / "table2.toml")))
     for attr, name in (("overview", "overview.txt"), ("problems", "problems.txt")):
         if not getattr(texts, attr):
