@@ -44,7 +44,10 @@ class Campaign:
         self.rng = random.Random(seed)
         self.d = Deployment(folder)
         self.verbose = verbose
-        self.kills: list[float] = []  # when a process that may have been sending was killed
+        # when the sender's work may have been cut between the server's 250 and the row marked sent: a worker or the
+        # sender killed, or PostgreSQL restarted under it (the same crash window: the mark is never written)
+        self.kills: list[float] = []
+        self.log: list[tuple[float, str]] = []  # every fault, when it began
         self.lapsing: list[str] = []  # cases whose correction period has run out: each must be closed once
         self.faults: dict[str, int] = {f: 0 for f in FAULTS}
 
@@ -104,6 +107,7 @@ class Campaign:
     def fault(self, name: str) -> None:
         d = self.d
         self.faults[name] += 1
+        self.log.append((time.time(), name))
         self.say(name)
         if name == "kill_worker":
             i = self.rng.randrange(len(d.workers))
@@ -128,6 +132,7 @@ class Campaign:
             time.sleep(self.rng.uniform(0.5, 3))
             d.redis.start()
         elif name == "postgres_restart":
+            self.kills.append(time.time())
             d.pg.restart()
         elif name in ("smtp_421", "smtp_451", "smtp_550"):
             d.smtp.handler.refuse = name[-3:]
@@ -241,6 +246,9 @@ class Campaign:
                         explained += len(times) - 1
                     else:
                         doubled += len(times) - 1
+                        near = [f"{n} {t - times[0]:+.1f}s" for t, n in self.log if abs(t - times[0]) < 30]
+                        print(f"unexplained second copy of {mid}: copies at {[round(t - times[0], 1) for t in times]} s; "
+                              f"faults within 30 s: {near}")
             owed = sum(1 for _, status in items if status != "cancelled")
             return owed, lost, doubled, explained, refused
 
