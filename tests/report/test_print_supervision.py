@@ -94,3 +94,11 @@ def test_combined_spreadsheet_prints_its_tables_and_the_breakdown(tmp_path):
     page = squeeze(pages[breakdown.pop()])
     assert re.search("各列为表三各行.*合计行等于汇总报告的表三、表四", page)
     assert all(ch in page for ch in "申请人逾期未按收费通知要求缴纳费用")
+
+    # the combined DOCX of the same files prints as a body's report does, and says which bodies it adds up
+    docx = tmp_path / "示例县.docx"
+    rf.ok("report", "combine", folder, "--year", "2025", "--name", "示例县", "--out", docx)
+    pages = to_pdf(docx, tmp_path)
+    assert len(check_table3(pages, {"table3": t3})) == 1
+    text = "".join(squeeze(page) for page in pages)
+    assert "本报告表三、表四由以下4个机关2025年度报告的数据逐项相加汇总：" + "、".join(TOWNS) + "。" in text
