@@ -266,3 +266,43 @@ def test_usage_errors_write_nothing(tmp_path):
     # the terminal form prints the combined tables and its checks
     r = rf(*base)
     assert r.returncode == 0 and "示例县 2025年政府信息公开工作年度报告" in r.stdout and "已汇总2份报表" in r.stderr
+
+
+def test_bad_spreadsheet_cell_bad_previous_file_and_mixed_years_combine_nothing(tmp_path):
+    """The other ways in: a township's spreadsheet with a cell that is not a number, an unreadable report among last
+    year's, two reports of another year in the folder. Each is named (file and cell, or file and year) and nothing
+    is written."""
+    from .test_xlsx_read import variant
+
+    rf = runner(tmp_path)
+    folder, docs = townships(tmp_path, 2)
+    out = tmp_path / "c.xlsx"
+    base = ("report", "combine", folder, "--year", "2025", "--name", "示例县", "--out", out)
+    title = ("示例县丙镇人民政府2025年政府信息公开工作年度报告",)
+    sheet = variant(consistent_report(TOWNS[2], 2025, seed=9), folder / "03.xlsx", title_rows=title,
+                    cell=("unable.not_held", "legal_service", "约3"))
+    # rows: 1 title, 2 table title, 3–4 header, 5 new … 17 unable.not_held; columns B natural_person … F legal_service
+    line = rf.refused(*base, code=2)
+    assert line == (f"错误：{sheet}：工作表「报表」F17（三（四）无法提供1. 本机关不掌握相关政府信息「法律服务机构」）的值「约3」不是数字："
+                    "表中每个单元格应为非负整数；未汇总") and not out.exists()
+    r = rf("report", "check", folder)  # the folder check names it as a row and checks the two others
+    assert r.returncode == 2 and "F17" in r.stdout and "共3份报表：2份通过，0份未通过，1个文件无法读取" in r.stdout
+    sheet.unlink()
+
+    # last year's folder holds a file that cannot be read: check 4 cannot be trusted, nothing is combined
+    write_json(tmp_path / "2024", "01.json", consistent_report(TOWNS[0], 2024, seed=1))
+    last = consistent_report(TOWNS[1], 2024, seed=2)
+    last["table3"]["carried_out"]["research"] = -1
+    bad = write_json(tmp_path / "2024", "02.json", last)
+    line = rf.refused(*base, "--previous", tmp_path / "2024", code=2)
+    assert line == (f"错误：{bad}：table3.carried_out.research（四、结转下年度继续办理「科研机构」）的值-1是负数"
+                    "：申请件数应为非负整数；未汇总") and not out.exists()
+
+    # two reports of 2024 in the 2025 folder: each named on its own line, then the refusal
+    for i, town in enumerate(TOWNS[2:]):
+        write_json(folder, f"旧{i}.json", consistent_report(town, 2024, seed=50 + i))
+    r = rf(*base)
+    assert r.returncode == 2 and not out.exists()
+    assert r.stderr.strip().splitlines() == [f"{folder / '旧0.json'} 是2024年度的报表，不是2025年度",
+                                             f"{folder / '旧1.json'} 是2024年度的报表，不是2025年度",
+                                             "错误：2处问题，未汇总（见上）"]

@@ -133,6 +133,11 @@ def test_a_cell_that_cannot_be_read_is_named(tmp_path):
     path = variant(doc, tmp_path / "公式.xlsx", title_rows=title, cell=("partial", "natural_person", "=1+1"))
     assert "B8（三（二）部分公开（区分处理的，只计这一情形，不计其他情形）「自然人」）是公式「=1+1」，文件中没有保存计算结果" in rf.refused(
         "report", "read", path, code=2)
+    path = variant(doc, tmp_path / "过大.xlsx", title_rows=title, cell=("new", "research", 10 ** 12))
+    assert "D5（一、本年新收政府信息公开申请数量「科研机构」）的值过大（13位数）：申请件数不应超过999999999" in rf.refused(
+        "report", "read", path, code=2)
+    path = variant(doc, tmp_path / "5000位.xlsx", title_rows=title, cell=("new", "research", "9" * 5000))
+    assert "D5（一、本年新收政府信息公开申请数量「科研机构」）的值过大（5000位数）" in rf.refused("report", "read", path, code=2)
     path = variant(doc, tmp_path / "缺行.xlsx", title_rows=title, skip_row="unable.needs_creation")
     assert "工作表「报表」的表三缺少1行：2. 没有现成信息需要另行制作" in rf.refused("report", "read", path, code=2)
     # an unknown label on a row with numbers

@@ -166,19 +166,35 @@ def _check_one(result, file: str, as_json: bool, out: str | None) -> None:
 
 
 def _check_table(result) -> None:
-    """Bodies × checks, then every problem in words."""
+    """Bodies × checks, then every problem in words. When every file checked is in one folder, the folder is said
+    once above the table and each file is named by its name alone (a path wrapped over four lines of a narrow
+    table column is hard to read)."""
     from rich.table import Table
 
     from ..console import console
     from ..reporting import supervision as S
 
     con = console()
+    files = [r.file for r in result.reports] + [u.file for u in result.unreadable if not u.previous]
+    folders = {str(Path(f).parent) for f in files}
+    folder = folders.pop() if len(folders) == 1 and files else None
+
+    def name(file: str) -> str:
+        return Path(file).name if folder is not None and str(Path(file).parent) == folder else file
+
+    if folder is not None and folder != ".":
+        con.print(f"报表文件夹：{folder}", markup=False, highlight=False)
     t = Table(title="勾稽关系检查", show_lines=False)
-    t.add_column("报表文件", overflow="fold")
+    from rich.cells import cell_len
+
+    # the files' names kept whole when they are short enough: the other columns wrap first
+    longest = max((cell_len(name(f)) for f in files), default=8)
+    t.add_column("报表文件", overflow="fold", min_width=min(longest, 30))
     t.add_column("机关", overflow="fold")
     t.add_column("年度")
     for title in S.SHORT_TITLES.values():
         t.add_column(title, justify="center")
+    unchecked = False
     for r in result.reports:
         marks = []
         for c in r.checks:
@@ -186,19 +202,28 @@ def _check_table(result) -> None:
                 marks.append(f"[red]✗ {len(c.problems)}处[/red]")
             elif c.name == "carried_over" and r.previous_file is None:
                 marks.append("未核对")
+                unchecked = True
             else:
                 marks.append("[green]✓[/green]")
-        t.add_row(r.file, r.body or "", str(r.year or ""), *marks)
+        t.add_row(name(r.file), r.body or "", str(r.year or ""), *marks)
     for u in result.unreadable:
-        t.add_row(u.file, "[red]上年报表无法读取[/red]" if u.previous else "[red]无法读取[/red]", "", *["—"] * 5)
-    con.print(t)
+        t.add_row(name(u.file), "[red]上年报表无法读取[/red]" if u.previous else "[red]无法读取[/red]", "", *["—"] * 5)
+    con.print(t, soft_wrap=False)  # a table keeps to the width (soft wrapping lets a min_width push it over)
+    if unchecked:
+        con.print("未核对：没有该机关的上年报表（用 --previous 给出上年报表的文件夹），本年“上年结转”未与上年“结转下年度继续办理”核对",
+                  markup=False, highlight=False)
     rows = S.problem_rows(result)
     if rows:
         con.print("[bold]问题清单[/bold]")
         for i, p in enumerate(rows, 1):
             who = " ".join(str(x) for x in (p["body"], f"{p['year']}年度" if p["year"] else None) if x)
-            line = p["text"] if p["check"] == "unreadable" else (
-                f"{p['file']}" + (f"（{who}）" if who else "") + f" {p['check_title']}：{p['text']}")
+            where = name(p["file"]) + (f"（{who}）" if who else "")
+            if p["check"] == "unreadable":
+                line = p["text"]
+            elif p["check"] == "duplicate":
+                line = f"{where}重复报送：{p['text']}"
+            else:
+                line = f"{where}未通过「{p['check_title']}」：{p['text']}"
             con.print(f"{i}. {line}", markup=False, highlight=False)
     if result.skipped:
         con.print(f"另有{len(result.skipped)}个文件不是 JSON 或 XLSX，未检查：" + "、".join(result.skipped),
@@ -313,7 +338,9 @@ def _print_failing(result) -> None:
     from ..reporting import supervision as S
 
     for i, p in enumerate(S.problem_rows(result), 1):
-        typer.echo(f"{i}. {p['file']}（{p['body'] or ''}）{p['check_title']}：{p['text']}")
+        who = f"（{p['body']}）" if p["body"] else ""
+        typer.echo(f"{i}. " + (p["text"] if p["check"] == "unreadable" else
+                               f"{p['file']}{who}未通过「{p['check_title']}」：{p['text']}"))
 
 
 @report_app.command("read")

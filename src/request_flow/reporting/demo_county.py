@@ -43,7 +43,7 @@ def collect(con: Any, folder: Path, own_report: Path, year: int) -> Path:
         if i == 1:
             doc["table3"]["disclosed"]["natural_person"] += 1  # counted once more in 予以公开, nowhere else
         (county / f"{i + 1:02d}-{body}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-    con.print(f"收到4份报表：{county}", markup=False)
+    con.print(f"收到4份报表（本机关和{'、'.join(TOWNS)}），逐份检查：", markup=False)
     return county
 
 
