@@ -32,6 +32,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -134,6 +135,10 @@ def run_size(n: int, args, pg_admin: str | None) -> dict:
     t = time.perf_counter()
     rows = generate(n, args.seed, csv_path)
     gen = time.perf_counter() - t
+    if args.pg_only:
+        out = {"n": n, "pg": pg_import(None, csv_path, pg_admin, n, args.import_runs, args.pg_reader)}
+        tmp.cleanup()
+        return out
     # the import, --import-runs times into a fresh database each (this machine's speed varies by ±15 % from one
     # minute to the next): the median, and the fastest and slowest; the last database is kept for the report
     imports, loads = [], []
@@ -168,12 +173,27 @@ def run_size(n: int, args, pg_admin: str | None) -> dict:
            "checks_ok": all(c["ok"] for c in doc["checks"])}
     engine_for(url).dispose()
     if pg_admin:
-        out["pg_import"] = pg_import(ctx, csv_path, pg_admin, n)
+        out["pg"] = pg_import(ctx, csv_path, pg_admin, n, args.import_runs, args.pg_reader)
     tmp.cleanup()
     return out
 
 
-def pg_import(ctx, csv_path: Path, admin_url: str, n: int) -> float:
+READER = """
+import subprocess, sys, time
+cmd = [sys.argv[1], "case", "list", "--limit", "20", "--json"]
+while True:
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    print(f"{time.time():.3f} {time.perf_counter() - t:.3f}", flush=True)
+"""
+
+
+def pg_import(ctx, csv_path: Path, admin_url: str, n: int, runs: int, reader: bool) -> dict:
+    """The import on PostgreSQL, `runs` times, each into a database created for it and dropped after it (never
+    another): wall time, with the load floor right after it in the same database (the file's rows as they are,
+    COPY into one bare table: no checks, no indexes, one row per case). With `reader`, a second process runs
+    `request-flow case list` in a loop during the import: its slowest call against its calls before."""
+    import subprocess
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -184,23 +204,102 @@ def pg_import(ctx, csv_path: Path, admin_url: str, n: int) -> float:
     from request_flow.reporting import importer
     from request_flow.store.db import engine_for
 
-    name = f"rf_bench_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    times, floors, waits = [], [], []
     try:
-        configure(database_url=url, user="bench")
-        pctx = services.context()
-        services.init_db(pctx)
-        t = time.perf_counter()
-        importer.run(pctx, csv_path, "cases", progress=False)
-        return time.perf_counter() - t
+        for _ in range(runs):
+            name = f"rf_bench_{uuid.uuid4().hex[:10]}"
+            with admin.connect() as c:
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+            url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            proc = None
+            try:
+                configure(database_url=url, user="bench")
+                pctx = services.context()
+                services.init_db(pctx)
+                if reader:
+                    exe = str(Path(sys.executable).with_name("request-flow"))
+                    proc = subprocess.Popen([sys.executable, "-c", READER, exe], stdout=subprocess.PIPE, text=True,
+                                            env={**os.environ, "REQUEST_FLOW_DATABASE_URL": url})
+                    lines: list[str] = []
+                    threading.Thread(target=lambda out=proc.stdout, got=lines: got.extend(out), daemon=True).start()
+                    deadline = time.time() + 120
+                    while len(lines) < 3 and time.time() < deadline:  # the reader's own speed on the machine now
+                        time.sleep(0.1)
+                stop, blocked = threading.Event(), [0]
+                if reader:  # every 50 ms: how many sessions of this database wait for a lock
+                    threading.Thread(target=_lock_waits, args=(admin, name, stop, blocked), daemon=True).start()
+                t0 = time.time()
+                t = time.perf_counter()
+                importer.run(pctx, csv_path, "cases", progress=False)
+                times.append(time.perf_counter() - t)
+                t1 = time.time()
+                stop.set()
+                if proc is not None:
+                    while not any(float(line.split()[0]) > t1 for line in lines) and time.time() < t1 + 120:
+                        time.sleep(0.1)  # the call running when the import ended has returned
+                    proc.kill()
+                    proc.wait()
+                    calls = _pairs("".join(lines))
+                    before = [d for end, d in calls if end < t0]
+                    during = [d for end, d in calls if end - d < t1 and end > t0]
+                    waits.append((statistics.median(before) if before else float("nan"),
+                                  max(during) if during else float("nan"), len(during), blocked[0]))
+                with engine_for(url).connect() as c:  # the load floor, in the same database, right after
+                    raw = c.connection.dbapi_connection
+                    t = time.perf_counter()
+                    cur = raw.cursor()
+                    with csv_path.open(encoding="utf-8") as f:
+                        header = f.readline().strip().split(",")
+                        cur.execute(f"CREATE TABLE load_floor ({', '.join(f'{h} text' for h in header)})")
+                        cur.copy_expert("COPY load_floor FROM STDIN WITH (FORMAT csv)", f)
+                    raw.commit()
+                    floors.append(time.perf_counter() - t)
+            finally:
+                if proc is not None and proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                engine_for(url).dispose()
+                with admin.connect() as c:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
-        engine_for(url).dispose()
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+    return {"import": statistics.median(times), "range": (n / max(times), n / min(times)),
+            "floor": statistics.median(floors), "reader": waits}
+
+
+def _lock_waits(admin, name: str, stop, seen: list[int]) -> None:
+    from sqlalchemy import text
+
+    with admin.connect() as c:
+        while not stop.wait(0.05):
+            n = c.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d AND wait_event_type = 'Lock'"),
+                          {"d": name}).scalar()
+            seen[0] = max(seen[0], n)
+
+
+def _pairs(out: str) -> list[tuple[float, float]]:
+    values = [float(v) for v in out.split()]
+    return list(zip(values[::2], values[1::2]))
+
+
+def pg_only(args) -> int:
+    print(f"{'cases':>9} {'pg import s':>11} {'rows/s':>8} {'(slowest–fastest)':>17} {'floor s':>8} {'floor rows/s':>12} "
+          f"{'x floor':>7}  load average" + ("  reader: before ms, slowest during ms (calls), most sessions waiting for a lock" if args.pg_reader else ""))
+    last = None
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        r = last = run_size(n, args, args.pg)["pg"]
+        low, high = r["range"]
+        reader = "  " + "; ".join(f"{b * 1000:.0f}, {m * 1000:.0f} ({k}), {w}" for b, m, k, w in r["reader"]) if r["reader"] else ""
+        print(f"{n:>9,} {r['import']:>11.2f} {n / r['import']:>8,.0f} {f'({low:,.0f}–{high:,.0f})':>17} {r['floor']:>8.2f} "
+              f"{n / r['floor']:>12,.0f} {r['import'] / r['floor']:>7.1f}  {os.getloadavg()[0]:.1f}{reader}", flush=True)
+    print(f"\n(PostgreSQL: the median of {args.import_runs} imports, each into a database created and dropped for it; "
+          "floor = the same file COPY'd as it is into one bare table of text columns, right after, in that database; "
+          f"load average on {os.cpu_count()} cores)")
+    if last is not None:
+        print(f"SUMMARY pg import: {n / last['import']:,.0f} rows/s at {n:,} ({last['import'] / last['floor']:.1f}x the "
+              f"floor of {n / last['floor']:,.0f} rows/s; target >= 20,000)")
+    return 0
 
 
 def main() -> int:
@@ -210,7 +309,15 @@ def main() -> int:
     ap.add_argument("--import-runs", type=int, default=3, help="imports per size (median reported)")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--pg", default=None, help="PostgreSQL admin URL: also time the import there")
+    ap.add_argument("--pg-only", action="store_true", help="with --pg: the PostgreSQL import alone")
+    ap.add_argument("--pg-reader", action="store_true",
+                    help="with --pg: `request-flow case list` in a loop in another process during each import")
     args = ap.parse_args()
+    if args.pg_only or args.pg_reader:
+        if not args.pg:
+            ap.error("--pg-only and --pg-reader need --pg URL")
+    if args.pg_only:
+        return pg_only(args)
     for k in [k for k in os.environ if k.startswith("REQUEST_FLOW_")]:
         del os.environ[k]
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -220,7 +327,7 @@ def main() -> int:
     for n in sizes:
         r = run_size(n, args, args.pg)
         results.append(r)
-        pg = f"  {n / r['pg_import']:>17,.0f}" if "pg_import" in r else ""
+        pg = f"  {n / r['pg']['import']:>17,.0f}" if "pg" in r else ""
         low, high = r["rows_s_range"]
         print(f"{n:>9,} {r['import']:>9.2f} {r['rows_s']:>8,.0f} {f'({low:,.0f}–{high:,.0f})':>17} {r['load']:>7.2f} {r['rows_cpu_s']:>10,.0f} {r['tables'] * 1000:>10.1f} {r['build'] * 1000:>10.1f} "
               f"{r['floor'] * 1000:>9.1f} {r['tables'] / r['floor']:>12.2f} {r['build'] / r['floor']:>12.2f}{pg}", flush=True)
