@@ -104,6 +104,9 @@ class Runner:
         # command about 1.5 s (WeasyPrint's start and first PDF), and registration is the commonest act here. The
         # letters' own tests (tests/letters) turn it back on; every other letter is issued as configured.
         self.env["REQUEST_FLOW_LETTERS"] = '{"receipt": false}'
+        # Output to a pipe is laid out for COLUMNS (console.py): a fixed, wide page, whatever the parent's terminal or
+        # an earlier test left; tests of narrow terminals pass their own
+        self.env["COLUMNS"] = "200"
         self.cwd = home
 
     def __call__(self, *args: str, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:

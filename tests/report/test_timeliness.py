@@ -121,6 +121,7 @@ def test_timeliness_spreadsheet_with_its_chart(rf_sqlite, tmp_path):
     rf = rf_sqlite
     build_cases(rf, tmp_path)
     path = tmp_path / "out" / "时效.xlsx"
+    path.parent.mkdir()  # --out names a file in a folder that exists (docs/contract.md, "Output files")
     assert "已写出" in rf.ok("report", "timeliness", "--year", "2025", "--bodies", "all", "--format", "xlsx",
                              "--out", path).stdout
     ws = load_workbook(path).worksheets[0]
@@ -141,7 +142,7 @@ def test_timeliness_bad_input(rf_sqlite, tmp_path):
     assert "重复" in rf.refused("report", "timeliness", "--year", "2025", "--bodies", "TOWN,TOWN", code=2)
     assert "--bodies" in rf.refused("report", "timeliness", "--year", "2025", "--bodies", "TOWN,", code=2)
     assert "--format" in rf.refused("report", "timeliness", "--year", "2025", "--format", "docx", code=2)
-    assert "年度1999无效" in rf.refused("report", "timeliness", "--year", "1999", code=2)
+    assert "--year 的值超出允许范围：应不小于 2000" in rf.refused("report", "timeliness", "--year", "1999", code=2)
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    assert "无法写入文件" in rf.refused("report", "timeliness", "--year", "2025", "--format", "xlsx",
-                                      "--out", tmp_path / "file" / "t.xlsx", code=2)
+    assert "不存在" in rf.refused("report", "timeliness", "--year", "2025", "--format", "xlsx",
+                                  "--out", tmp_path / "file" / "t.xlsx", code=2)
