@@ -242,7 +242,9 @@ class Campaign:
                 elif not times:
                     lost += 1
                 elif len(times) > 1:
-                    if any(times[0] <= k <= times[-1] + 1 for k in self.kills):
+                    # the server records a message once it has read all of it, which may be just after its sender
+                    # died (its 250 then goes to a dead socket): a kill up to 2 s before the first copy counts too
+                    if any(times[0] - 2 <= k <= times[-1] + 1 for k in self.kills):
                         explained += len(times) - 1
                     else:
                         doubled += len(times) - 1
