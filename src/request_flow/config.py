@@ -11,10 +11,12 @@ import os
 import re
 import tomllib
 import unicodedata
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -427,6 +429,29 @@ _overrides: dict[str, Any] = {}
 
 # user:password@ up to the last @ (a password may hold an unescaped / or @ where a malformed URL is concerned)
 _PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#@:]*:)(.*)(@)(?=[^@]*$)")
+
+
+def local_time(moment: datetime | None, zone: str) -> datetime | None:
+    """A recorded moment in the office's time zone (`timezone`, docs/contract.md "Times"): the database keeps UTC, and
+    SQLite hands a moment back without its zone, so a naive one is UTC. Dates of acts are never converted: they
+    are the days the clerk entered."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def iso_time(moment: datetime | None, zone: str) -> str | None:
+    """The moment for JSON: local time with its offset, to the second (2026-12-01T07:36:12+08:00)."""
+    local = local_time(moment, zone)
+    return local.isoformat(timespec="seconds") if local else None
+
+
+def shown_time(moment: datetime | None, zone: str) -> str:
+    """The moment for people: local date and time, to the second; "—" when there is none."""
+    local = local_time(moment, zone)
+    return local.strftime("%Y-%m-%d %H:%M:%S") if local else "—"
 
 
 def masked_url(url: str) -> str:

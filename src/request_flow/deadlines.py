@@ -36,7 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from . import services
-from .config import BodyProfile, ConfigError, email_problem, shown_text
+from .config import BodyProfile, ConfigError, email_problem, iso_time, shown_text
 from .domain import acts
 from .domain.errors import BadInput, Refused
 from .domain.lifecycle import AWAITING_CORRECTION, AWAITING_FEE, CONSULTING, OPEN_STATES
@@ -737,6 +737,7 @@ def catch_up_digest(ctx: services.Context, at: datetime | None = None) -> list[d
 # -- status ---------------------------------------------------------------------------------------------------------
 
 def outbox_status(ctx: services.Context, limit: int = 50) -> dict[str, Any]:
+    zone = ctx.settings.timezone
     with ctx.session() as s:
         conn = s.connection()
         counts = {k: 0 for k in STATUSES}
@@ -748,6 +749,6 @@ def outbox_status(ctx: services.Context, limit: int = 50) -> dict[str, Any]:
                             .order_by(_REM.c.sent_at.desc()).limit(1)).scalar_one_or_none()
     items = [{"reminder": r.id, "id": r.case_id, "kind": r.kind, "due": r.due_on.isoformat(), "offset": r.offset,
               "status": r.status, "attempts": r.attempts, "last_error": r.last_error,
-              "next_attempt_at": r.next_attempt_at.isoformat() if r.next_attempt_at else None} for r in rows]
-    return {"counts": counts, "pending": items, "last_sent_at": last.isoformat() if last else None,
+              "next_attempt_at": iso_time(r.next_attempt_at, zone)} for r in rows]
+    return {"counts": counts, "pending": items, "last_sent_at": iso_time(last, zone),
             "smtp": smtp_target(ctx).shown if ctx.settings.smtp_url else None}

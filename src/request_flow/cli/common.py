@@ -47,6 +47,12 @@ def parse_date(value: str | None, what: str = "日期") -> date | None:
         raise BadInput(f"{what}「{value}」无效：应为实际存在的日期，格式 YYYY-MM-DD") from None
 
 
+def when(iso: str | None) -> str:
+    """A moment of the JSON output (local time with its offset, config.iso_time) as people read it:
+    2026-12-01 07:36:12, in the office's time zone."""
+    return iso[:19].replace("T", " ") if iso else "—"
+
+
 def emit(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

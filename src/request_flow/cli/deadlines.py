@@ -157,7 +157,7 @@ STATUS_WORDS = {"queued": "排队中", "sending": "发送中", "failing": "发�
 def status(as_json: JsonOpt = False) -> None:
     """提醒邮件的发送状态：排队、已发送、失败重试中（含最近一次错误）。"""
     from .. import deadlines, services
-    from .common import emit
+    from .common import emit, when
 
     data = deadlines.outbox_status(services.context())
     if as_json:
@@ -165,10 +165,10 @@ def status(as_json: JsonOpt = False) -> None:
         return
     c = data["counts"]
     typer.echo("提醒邮件：" + "，".join(f"{STATUS_WORDS[k]}{c[k]}" for k in c if c[k] or k in ("queued", "sent", "failing")))
-    typer.echo(f"SMTP：{data['smtp'] or '未配置（提醒只打印）'}；最近发送：{data['last_sent_at'] or '—'}")
+    typer.echo(f"SMTP：{data['smtp'] or '未配置（提醒只打印）'}；最近发送：{when(data['last_sent_at'])}")
     for p in data["pending"]:
         err = f"；最近错误：{p['last_error']}" if p["last_error"] else ""
-        nxt = f"；下次重试：{p['next_attempt_at']}" if p["next_attempt_at"] and p["status"] == "failing" else ""
+        nxt = f"；下次重试：{when(p['next_attempt_at'])}" if p["next_attempt_at"] and p["status"] == "failing" else ""
         typer.echo(f"  #{p['reminder']} {p['id']} {_kind_word(p['kind'])} {p['due']} "
                    f"{STATUS_WORDS[p['status']]}，已尝试{p['attempts']}次{err}{nxt}")
 

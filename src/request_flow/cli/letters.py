@@ -83,15 +83,17 @@ def letters_show(
     data: Annotated[bool, typer.Option("--data", help="同时输出填写文书所用的数据")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """查看一件文书的归档记录：模板及其版本（SHA-256）、出具人和时间、文件及校验值、送达情况。"""
+    """查看一件文书的归档记录：模板及其版本（SHA-256）、出具人和时间（本机关所在时区）、文件及校验值、送达情况。"""
     from .. import services
+    from ..config import iso_time
+    from .common import when
 
     ctx = _ctx()
     (a, paths), = services.archived_letters(ctx, number=number)
     item = _item(a, paths, ctx.settings.letters)
     r = a.render
     item.update({
-        "issued_at": a.letter.issued_at.isoformat(),
+        "issued_at": iso_time(a.letter.issued_at, ctx.settings.timezone),
         "template": r.template if r else None,
         "template_sha256": r.template_sha256 if r else None,
         "template_sources": r.sources if r else None,
@@ -106,7 +108,7 @@ def letters_show(
         return
     typer.echo(f"{item['number']}  {item['kind_label']}  案件 {item['case']}")
     typer.echo(f"致：{item['addressee'] or '—'}")
-    typer.echo(f"出具：{item['issued_on']}（{item['issued_by']}，记录于 {item['issued_at']}）")
+    typer.echo(f"出具：{item['issued_on']}（{item['issued_by']}，记录于 {when(item['issued_at'])}）")
     sent = item["delivered_on"] or "尚未记录"
     typer.echo(f"送达：{sent}" + (f"，方式：{item['delivery_method']}" if item["delivery_method"] else "")
                + (f"，凭证：{item['delivery_proof']}" if item["delivery_proof"] else ""))

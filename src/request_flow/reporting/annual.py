@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from ..config import iso_time
 from ..domain import report as R
 from ..domain.errors import BadInput, Refused
 from ..store.locks import appeals_rule, hold_for_locking, locks_of
@@ -36,7 +37,7 @@ def build(ctx: Any, year: int, conn: Any = None) -> dict[str, Any]:
         with ctx.session() as s:
             return build(ctx, year, s.connection())
     check_year(ctx, year)
-    body = ctx.body
+    body, zone = ctx.body, ctx.settings.timezone
     rule = appeals_rule(ctx)
     t3, t4, anomalies = tables(conn, body.code, year, rule)
     locks = locks_of(conn, body.code)
@@ -56,7 +57,7 @@ def build(ctx: Any, year: int, conn: Any = None) -> dict[str, Any]:
     lock = locks.get(year)
     corr = ReportCorrection.__table__.c
     corrections = [
-        {"recorded_at": r.recorded_at.isoformat(timespec="seconds"), "case": r.case_id, "what": r.what,
+        {"recorded_at": iso_time(r.recorded_at, zone), "case": r.case_id, "what": r.what,
          "reason": r.reason, "actor": r.actor, "cells": r.cells}
         for r in conn.execute(select(ReportCorrection.__table__).where(corr.body == body.code, corr.year == year)
                               .order_by(corr.recorded_at, corr.id))]
@@ -73,7 +74,7 @@ def build(ctx: Any, year: int, conn: Any = None) -> dict[str, Any]:
         "corrections": corrections,
     }
     if lock is not None:
-        doc["locked"] = {"at": lock.locked_at.isoformat(timespec="seconds"), "by": lock.locked_by,
+        doc["locked"] = {"at": iso_time(lock.locked_at, zone), "by": lock.locked_by,
                          "changed_cells": changed_cells(lock.snapshot, doc)}
     return doc
 
@@ -103,7 +104,7 @@ def lock(ctx: Any, year: int) -> dict[str, Any]:
         hold_for_locking(conn, ctx.body.code)
         doc = build(ctx, year, conn)
         if doc["locked"] is not None:
-            raise Refused(f"{year}年度报告已于{doc['locked']['at']}由{doc['locked']['by']}锁定")
+            raise Refused(f"{year}年度报告已于{doc['locked']['at'][:19].replace('T', ' ')}由{doc['locked']['by']}锁定")
         # check 4 may fail on purpose: the year before was corrected after its publication (the report says so)
         failing = [c for c in doc["checks"] if not c["ok"] and c["name"] != "carried_over"]
         if failing:

@@ -507,7 +507,8 @@ def _guard_cases(ctx: Any, conn, new: list[dict[str, Any]], name: str) -> None:
         for p in group:
             after |= R.case_cells(R.CaseFacts(p["applicant_type"], p["received_on"], p["outcome"], p["concluded_on"]),
                                   first, last)
-        locks.guard(conn, body, None, set(), after, f"导入{name}中的{len(group)}件申请", ctx.user, locks=held)
+        locks.guard(conn, body, None, set(), after, f"导入{name}中的{len(group)}件申请", ctx.user, locks=held,
+                    zone=ctx.settings.timezone)
 
 
 def _stamp(moment: datetime, dialect: str) -> str:
@@ -703,7 +704,8 @@ def _guard_appeals(ctx: Any, conn, plan, existing, name: str) -> None:
             if old is not None:
                 before |= R.appeal_cells(R.AppealFacts(old.kind, old.filed_on, old.result, old.decided_on), first, last, rule)
             after |= R.appeal_cells(R.AppealFacts(p["kind"], p["filed_on"], p["result"], p["decided_on"]), first, last, rule)
-        locks.guard(conn, body, None, before, after, f"导入{name}中的{len(items)}件复议或诉讼记录", ctx.user, locks=held)
+        locks.guard(conn, body, None, before, after, f"导入{name}中的{len(items)}件复议或诉讼记录", ctx.user, locks=held,
+                    zone=ctx.settings.timezone)
 
 
 def run(ctx: Any, path: Path, kind: str, progress: bool = True) -> ImportResult:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.engine import Connection
 
+from ..config import local_time
 from ..domain import report as R
 from ..domain.case import APPEAL, APPEAL_RESULT, CaseView, Event
 from ..domain.errors import Refused
@@ -95,7 +96,7 @@ def _describe(cells: list[dict[str, Any]]) -> str:
 
 def guard(conn: Connection, body: str, case_id: str | None, before: set[R.Cell] | None, after: set[R.Cell] | None,
           what: str, actor: str, locks: dict[int, Any] | None = None,
-          cells_of=None) -> None:
+          cells_of=None, zone: str = "Asia/Shanghai") -> None:
     """Refuse, or record as a correction, a change of the cells a case counts in that touches a locked year.
 
     `before`/`after` are computed lazily by `cells_of(first, last)` when given, so that nothing is counted
@@ -115,7 +116,7 @@ def guard(conn: Connection, body: str, case_id: str | None, before: set[R.Cell] 
     if uncovered:
         y = uncovered[0]
         cells = [c for c in moved if c["year"] == y]
-        locked_on = locks[y].locked_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+        locked_on = local_time(locks[y].locked_at, zone).date().isoformat()  # type: ignore[union-attr]
         raise Refused(f"{y}年度报告已于{locked_on}锁定（已公布）：{what}将改变该年度的{_describe(cells)}，不能直接办理；"
                       f"确需更正的，请作为更正办理并写明理由：request-flow report correct --year {y} --reason 理由 -- <原命令>")
     assert corr is not None
@@ -173,7 +174,7 @@ def on_act(ctx: Any, conn: Connection, row: Any, before: R.CaseFacts, events: li
         what = f"案件{row.id}的「{_EVENT_WORDS.get(new_event.kind, new_event.kind)}」（{new_event.on.isoformat()}）"
 
         def check() -> None:
-            guard(conn, row.body, row.id, None, None, what, ctx.user,
+            guard(conn, row.body, row.id, None, None, what, ctx.user, zone=ctx.settings.timezone,
                   cells_of=lambda first, last: (all_cells(before, old_appeals, first, last, rule),
                                                 all_cells(after, new_appeals, first, last, rule)))
         if new_event.kind == "reopen" and CORRECTION.get() is None:
@@ -202,7 +203,7 @@ def on_register(ctx: Any, conn: Connection, row: Any) -> None:
     if facts.received_on is None:
         return
     guard(conn, row.body, row.id, None, None, f"登记收到日期为{facts.received_on.isoformat()}的申请", ctx.user,
-          cells_of=lambda first, last: (set(), R.case_cells(facts, first, last)))
+          zone=ctx.settings.timezone, cells_of=lambda first, last: (set(), R.case_cells(facts, first, last)))
 
 
 def appeals_rule(ctx: Any) -> str:
