@@ -7,11 +7,10 @@ processes never get the same one, and a rolled-back transaction gives its serial
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from .models import Counter
@@ -24,19 +23,23 @@ def reserve_serial(s: Session, body: str, year: int, kind: str) -> int:
 
 def reserve_serials(conn: Any, body: str, year: int, kind: str, n: int) -> int:
     """Reserve n consecutive serials at once (an import); returns the first."""
-    stmt = _NEXT_SERIAL[conn.dialect.name == "postgresql"]
+    stmt = _next_serial(conn.dialect.name)
     return int(conn.execute(stmt, {"body": body, "year": year, "kind": kind, "n": n}).scalar_one()) - n + 1
 
 
-def _next_serial(insert_fn):
+@cache
+def _next_serial(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING, built once per dialect (on first use: importing the PostgreSQL
+    dialect costs every SQLite command start-up time)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     table = Counter.__table__
-    ins = insert_fn(table).values(body=bindparam("body"), year=bindparam("year"), kind=bindparam("kind"),
-                                  value=bindparam("n"))
+    ins = insert(table).values(body=bindparam("body"), year=bindparam("year"), kind=bindparam("kind"),
+                               value=bindparam("n"))
     return ins.on_conflict_do_update(index_elements=[table.c.body, table.c.year, table.c.kind],
                                      set_={"value": table.c.value + ins.excluded.value}).returning(table.c.value)
-
-
-_NEXT_SERIAL = {False: _next_serial(sqlite_insert), True: _next_serial(pg_insert)}
 
 
 def peek_serial(s: Session, body: str, year: int, kind: str) -> int:

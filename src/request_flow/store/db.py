@@ -31,6 +31,9 @@ def engine_for(url: str) -> Engine:
         eng = create_engine(url, connect_args={"timeout": 5})
         event.listen(eng, "connect", _sqlite_pragmas)
         return eng
+    from .models import partial_indexes_for_postgresql
+
+    partial_indexes_for_postgresql()
     return create_engine(url, pool_pre_ping=True)
 
 
