@@ -81,11 +81,11 @@ def create_app() -> Celery:
             # letters still waiting for their PDF and DOCX (a message lost with the broker, a failed try)
             "render_pending": {"task": "request_flow.render_pending", "schedule": r.dispatch_seconds,
                                "options": {"expires": max(r.dispatch_seconds, 1.0)}},
-            # every day at digest_time (Asia/Shanghai); the task itself skips days off by the official calendar
-            "digest": {"task": "request_flow.digest", "schedule": crontab(hour=hour, minute=minute),
-                       "options": {"expires": 3600}},
         },
     )
+    if r.digest:  # every day at digest_time (Asia/Shanghai); the task itself skips days off by the official calendar
+        app.conf.beat_schedule["digest"] = {"task": "request_flow.digest", "schedule": crontab(hour=hour, minute=minute),
+                                            "options": {"expires": 3600}}
     return app
 
 

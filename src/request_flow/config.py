@@ -216,6 +216,7 @@ class ReminderSettings(BaseModel):
     sender: str = "request-flow <request-flow@localhost>"
     sweep_seconds: float = Field(300, gt=0, le=86400)  # the beat schedule's sweep
     dispatch_seconds: float = Field(30, gt=0, le=3600)  # the outbox is re-read this often
+    digest: bool = True  # the morning digest from the workers' schedule (and its catch-up); `deadlines digest` still runs
     digest_time: str = Field("08:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # working days, Asia/Shanghai
     retry_base_seconds: float = Field(30, gt=0, le=3600)  # SMTP 4xx / connection errors: 30 s, 60 s, 120 s ...
     retry_max_seconds: float = Field(1800, gt=0, le=86400)

@@ -717,7 +717,7 @@ def catch_up_digest(ctx: services.Context, at: datetime | None = None) -> list[d
     when it is back, at its first sweep: once, because a digest is a row unique per (body, day) in the outbox
     and the one the schedule made, or an earlier catch-up, is already there. Only today's: a digest of a
     day gone by would be stale (the next one lists the same deadlines, counted afresh)."""
-    if not digest_missed(ctx, at):
+    if not ctx.settings.reminders.digest or not digest_missed(ctx, at):
         return []
     from zoneinfo import ZoneInfo
 

@@ -78,3 +78,36 @@ def test_the_morning_digest_on_working_days_only(office, mail):
     body = mail.messages[0].get_body(("plain",)).get_content()
     assert "EXAMPLE-2025-0001" in body and "补正告知期限" in body and "还有1个工作日" in body and "张某某" not in body
     assert mail.messages[0].get_body(("html",)) is not None
+
+
+def test_an_office_without_the_morning_digest(office):
+    """`[reminders] digest = false`: the workers' schedule has no digest and a worker coming back after the digest
+    time catches none up; with the default, the same moment catches this morning's digest up, once."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from workers.app import create_app
+
+    from request_flow import deadlines, services
+    from request_flow.config import configure
+
+    from .conftest import FAST
+
+    def in_process(runner):
+        configure(database_url=runner.url, config=runner.env.get("REQUEST_FLOW_CONFIG"), user="测试员")
+        return services.context()
+
+    office.ok("case", "new", "--applicant", "张某某", "--type", "natural_person", "--channel", "in_person",
+              "--received", "2025-01-24", "--handler", "李科员")
+    nine = datetime(2025, 2, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Thursday, a working day, after 08:30
+    office.config.write_text(FAST + "digest = false\n", encoding="utf-8")
+    ctx = in_process(office)
+    assert "digest" not in create_app().conf.beat_schedule
+    assert deadlines.catch_up_digest(ctx, nine) == []
+    assert office.json("deadlines", "status")["counts"]["queued"] == 0
+
+    office.config.write_text(FAST, encoding="utf-8")
+    ctx = in_process(office)
+    assert "digest" in create_app().conf.beat_schedule
+    assert [d["kind"] for d in deadlines.catch_up_digest(ctx, nine)] == ["digest"]
+    assert deadlines.catch_up_digest(ctx, nine) == []  # once
