@@ -116,3 +116,9 @@ def test_a_missing_argument_is_named_by_its_chinese_placeholder():
     assert r.stderr.splitlines() == ["错误：用法错误：缺少参数 案件ID"]
     assert r.stdout == ""
 
+
+def test_a_group_without_a_command_shows_its_help():
+    r = subprocess.run([EXE, "case"], capture_output=True, text=True, env=_env(), timeout=60)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith("用法：request-flow case [选项] 命令 [参数]…\n")
+    assert "\n命令：\n" in r.stderr and re.search(r"^  decide +作出处理决定", r.stderr, re.M)

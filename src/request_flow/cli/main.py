@@ -101,9 +101,9 @@ def run(argv: list[str]) -> int:
     import typer
 
     try:  # typer ≥ 0.2x vendors click; older releases use the click package
-        from typer._click.exceptions import UsageError
+        from typer._click.exceptions import NoArgsIsHelpError, UsageError
     except ImportError:  # pragma: no cover
-        from click.exceptions import UsageError  # type: ignore[no-redef]
+        from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
     from ..config import ConfigError, configure
     from ..domain.errors import BadInput, Refused
@@ -126,6 +126,9 @@ def run(argv: list[str]) -> int:
             return result
     except typer.Exit as exc:
         return exc.exit_code
+    except NoArgsIsHelpError as exc:  # `request-flow case`: the group's help, not its first line as an error
+        sys.stderr.write(exc.format_message().rstrip("\n") + "\n")
+        return 2
     except UsageError as exc:
         return fail("用法错误：" + translate_usage(exc.format_message()), 2)
     except typer.Abort:
