@@ -44,6 +44,7 @@ from .common import (
     emit,
     parse_date,
 )
+from .completion import completion_command
 from .deadlines import deadlines_app, worker_command
 from .letters import letters_app
 from .report import import_app, report_app
@@ -61,6 +62,7 @@ app.add_typer(deadlines_app, name="deadlines")
 app.command("worker")(worker_command)
 app.add_typer(report_app, name="report")
 app.add_typer(import_app, name="import")
+app.command("completion")(completion_command)
 
 
 

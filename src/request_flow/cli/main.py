@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
+COMPLETE_VAR = "_REQUEST_FLOW_COMPLETE"  # click's variable for the program request-flow (cli/completion.py)
 GLOBAL_OPTIONS = {"--db": "database_url", "--config": "config", "--body": "body", "--as": "user"}
 
 
@@ -109,6 +111,8 @@ def run(argv: list[str]) -> int:
     from ..domain.errors import BadInput, Refused
     from ..domain.workdays import MissingScheduleError
 
+    if os.environ.get(COMPLETE_VAR):
+        return complete()
     for n, arg in enumerate(argv, 1):
         if any("\udc80" <= ch <= "\udcff" for ch in arg):  # bytes that are not UTF-8, as Python passes them on
             return fail(f"第{n}个参数不是有效的 UTF-8 文字（请检查终端或脚本的编码）", 2)
@@ -144,8 +148,6 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the last line of defence: one line, never a traceback, never personal data
-        import os
-
         if os.environ.get("REQUEST_FLOW_DEBUG"):
             raise
         from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -156,6 +158,24 @@ def run(argv: list[str]) -> int:
             return fail(f"数据库错误：{type(exc).__name__}（未保存任何内容）", 1)
         return fail(f"内部错误：{type(exc).__name__}（未保存任何内容）", 1)
     return 0
+
+
+def complete() -> int:
+    """A shell asking for completions (the script of `request-flow completion` calls the program with
+    _REQUEST_FLOW_COMPLETE and the words typed so far in the environment): Typer's group answers it in `main()`,
+    once the shells' completion classes are registered, and exits. Nothing is configured or opened, and a failure
+    prints nothing: the shell would show it in the middle of the line being typed."""
+    from .app import app
+    from .completion import PROG_NAME, register_shells
+
+    register_shells()
+    try:
+        app(args=[], prog_name=PROG_NAME, standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except Exception:  # noqa: BLE001
+        return 1
+    return 1  # pragma: no cover - click always exits after answering
 
 
 def main() -> None:
