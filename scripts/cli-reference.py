@@ -30,6 +30,12 @@ scripts (JSON fields, exit statuses, files) is in [contract.md](contract.md); wh
 
 The settings options `--db`, `--config`, `--body` and `--as` may stand anywhere on the line
 (`request-flow case show ID --body XX`); the entry point takes them out before Typer parses the rest.
+
+The help's own words are Chinese as well (`src/request_flow/cli/chinese.py`): 参数 are the arguments, named by
+what they hold (案件ID, 文号); 选项 the options, each with what its value is (文本, 整数, 日期, 文件, 代码…);
+the notes in brackets give the default (默认), the range (范围) and whether it is required (必填). Option and
+command names are as scripts call them. `request-flow completion` prints the script that lets bash, zsh or fish
+complete them with the Tab key.
 """
 
 

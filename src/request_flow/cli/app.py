@@ -12,8 +12,20 @@ import typer
 
 from .. import services
 from ..domain import acts
-from ..domain.codes import ApplicantType, Channel
+from ..domain.codes import (
+    APPEAL_KINDS,
+    APPEAL_RESULTS,
+    CONSULT_KINDS,
+    DELIVERY_LABELS,
+    FEE_METHODS,
+    OPINION_RESULTS,
+    OUTCOMES,
+    ApplicantType,
+    Channel,
+)
 from ..domain.errors import BadInput
+from ..domain.lifecycle import STATE_LABELS
+from .chinese import ChineseTyper
 from .common import (
     APPEAL_NO,
     DUE_WITHIN,
@@ -23,21 +35,25 @@ from .common import (
     QUANTITY,
     WORKDAYS,
     YEARS,
+    CaseIdArg,
     JsonOpt,
     OnOpt,
+    code_pairs,
+    complete_codes,
     context,
     emit,
     parse_date,
 )
+from .completion import completion_command
 from .deadlines import deadlines_app, worker_command
 from .letters import letters_app
 from .report import import_app, report_app
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+app = ChineseTyper(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="request-flow：政府信息公开申请办理（《中华人民共和国政府信息公开条例》）")
-case_app = typer.Typer(no_args_is_help=True, help="案件：登记、办理、查看")
-staff_app = typer.Typer(no_args_is_help=True, help="工作人员和角色")
-calendar_app = typer.Typer(no_args_is_help=True, help="工作日日历")
+case_app = ChineseTyper(no_args_is_help=True, help="案件：登记、办理、查看")
+staff_app = ChineseTyper(no_args_is_help=True, help="工作人员和角色")
+calendar_app = ChineseTyper(no_args_is_help=True, help="工作日日历")
 app.add_typer(case_app, name="case")
 app.add_typer(staff_app, name="staff")
 app.add_typer(calendar_app, name="calendar")
@@ -46,6 +62,7 @@ app.add_typer(deadlines_app, name="deadlines")
 app.command("worker")(worker_command)
 app.add_typer(report_app, name="report")
 app.add_typer(import_app, name="import")
+app.command("completion")(completion_command)
 
 
 
@@ -53,19 +70,24 @@ app.add_typer(import_app, name="import")
 def _settings(
     db: Annotated[str | None, typer.Option("--db", help="数据库 URL（REQUEST_FLOW_DATABASE_URL）")] = None,
     config: Annotated[str | None, typer.Option("--config", help="配置文件（REQUEST_FLOW_CONFIG）")] = None,
-    body: Annotated[str | None, typer.Option("--body", help="机关代码（REQUEST_FLOW_BODY）")] = None,
-    as_: Annotated[str | None, typer.Option("--as", help="办理人（REQUEST_FLOW_USER）")] = None,
+    body: Annotated[str | None, typer.Option("--body", help="机关代码（REQUEST_FLOW_BODY）", metavar="代码")] = None,
+    as_: Annotated[str | None, typer.Option("--as", help="办理人（REQUEST_FLOW_USER）", metavar="姓名")] = None,
 ) -> None:
     """These options are taken from anywhere on the line by the entry point; declared here for --help."""
 
 
 _ctx = context
 
+# Codes some options take, with the Chinese labels shell completion shows beside them.
+LIFECYCLE_FORMATS = {"mermaid": "Mermaid 流程图", "table": "文字表格"}
+ROLES = {"clerk": "工作人员", "office_head": "政府信息公开工作机构负责人"}
+NOTICE_DELIVERY = ("in_person", "post", "electronic")  # how a notice is served (`--delivery`)
+BY_STAFF = tuple(code for code, o in OUTCOMES.items() if o.by_staff)  # `case decide`; the rest by other acts
+
 
 def _codes(choices) -> str:
     """The codes of an option with their Chinese labels, for --help: every code option takes either."""
-    pairs = [(str(m.value), m.label) for m in choices] if isinstance(choices, type) else list(choices.items())
-    return "；".join(f"{code} {label}" for code, label in pairs)
+    return "；".join(f"{code} {label}" for code, label in code_pairs(choices))
 
 
 def _print_case(ctx: services.Context, row, view, as_json: bool, detail: bool = False, events=None) -> None:
@@ -99,7 +121,8 @@ def _safe_url(url: str) -> str:
 
 
 @app.command()
-def lifecycle(fmt: Annotated[str, typer.Option("--format", help="mermaid 或 table")] = "mermaid",
+def lifecycle(fmt: Annotated[str, typer.Option("--format", help="mermaid 或 table", metavar="格式",
+                                                  autocompletion=complete_codes(LIFECYCLE_FORMATS))] = "mermaid",
               as_json: JsonOpt = False) -> None:
     """画出案件办理流程（状态机），数据来自程序实际使用的流程表。"""
     from ..domain.lifecycle import LIFECYCLE, STATE_LABELS, mermaid
@@ -132,8 +155,9 @@ def demo(
 
 @staff_app.command("add")
 def staff_add(
-    name: str,
-    role: Annotated[str, typer.Option("--role", help="clerk（工作人员）或 office_head（政府信息公开工作机构负责人）")] = "clerk",
+    name: Annotated[str, typer.Argument(metavar="姓名", show_default=False)],
+    role: Annotated[str, typer.Option("--role", help="clerk（工作人员）或 office_head（政府信息公开工作机构负责人）",
+                                      autocompletion=complete_codes(ROLES))] = "clerk",
     email: Annotated[str | None, typer.Option("--email")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -160,8 +184,12 @@ def staff_list(as_json: JsonOpt = False) -> None:
 # -- calendar -------------------------------------------------------------------------------------------------------
 
 @calendar_app.command("add-workdays")
-def calendar_add_workdays(start: str, n: Annotated[int, typer.Argument(**WORKDAYS)], as_json: JsonOpt = False) -> None:
-    """打印 DATE 之后第 N 个工作日（不含 DATE 当天）。"""
+def calendar_add_workdays(
+    start: Annotated[str, typer.Argument(metavar="日期", help="YYYY-MM-DD", show_default=False)],
+    n: Annotated[int, typer.Argument(metavar="工作日数", help="负数为向前推算", show_default=False, **WORKDAYS)],
+    as_json: JsonOpt = False,
+) -> None:
+    """打印某日期之后的第几个工作日（不含该日期当天；工作日数为负数时，为该日期之前的第几个工作日）。"""
     from ..calendar import WorkCalendar
 
     d = parse_date(start)
@@ -174,7 +202,8 @@ def calendar_add_workdays(start: str, n: Annotated[int, typer.Argument(**WORKDAY
 
 
 @calendar_app.command("show")
-def calendar_show(year: Annotated[int, typer.Argument(**YEARS)], as_json: JsonOpt = False) -> None:
+def calendar_show(year: Annotated[int, typer.Argument(metavar="年份", show_default=False, **YEARS)],
+                  as_json: JsonOpt = False) -> None:
     """列出某年的放假日和调休上班日及其依据。"""
     from ..calendar import WorkCalendar
     from . import render
@@ -200,7 +229,7 @@ def calendar_recompute(as_json: JsonOpt = False) -> None:
 
 @calendar_app.command("import-notice")
 def calendar_import_notice(
-    file: Annotated[str, typer.Argument(help="国务院办公厅关于××年部分节假日安排的通知的全文（文本文件，UTF-8 或 GBK）")],
+    file: Annotated[str, typer.Argument(metavar="文件", help="国务院办公厅关于××年部分节假日安排的通知的全文（文本文件，UTF-8 或 GBK）")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只读取和显示，不写入日历文件，不改动案件")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -221,9 +250,12 @@ def calendar_import_notice(
 @case_app.command("new")
 def case_new(
     applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")],
-    applicant_type: Annotated[str, typer.Option("--type", help="申请人类型，代码或中文名称：" + _codes(ApplicantType))],
-    channel: Annotated[str, typer.Option("--channel", help="申请渠道，代码或中文名称：" + _codes(Channel))],
-    received: Annotated[str | None, typer.Option("--received", help="收到申请之日（当面、邮寄签收必填；其他渠道为确认之日）")] = None,
+    applicant_type: Annotated[str, typer.Option("--type", help="申请人类型，代码或中文名称：" + _codes(ApplicantType),
+                                                 autocompletion=complete_codes(ApplicantType))],
+    channel: Annotated[str, typer.Option("--channel", help="申请渠道，代码或中文名称：" + _codes(Channel),
+                                          autocompletion=complete_codes(Channel))],
+    received: Annotated[str | None, typer.Option("--received", metavar="日期",
+                                                           help="收到申请之日（当面、邮寄签收必填；其他渠道为确认之日）")] = None,
     content: Annotated[str | None, typer.Option("--content", help="申请内容")] = None,
     id_type: Annotated[str | None, typer.Option("--id-type")] = None,
     id_number: Annotated[str | None, typer.Option("--id-number")] = None,
@@ -252,7 +284,7 @@ def case_new(
 
 
 @case_app.command("show")
-def case_show(case_id: str, as_json: JsonOpt = False) -> None:
+def case_show(case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
     """查看案件：办理记录和每个期限的计算说明。"""
     ctx = _ctx()
     row, events, view = services.show(ctx, case_id)
@@ -261,11 +293,12 @@ def case_show(case_id: str, as_json: JsonOpt = False) -> None:
 
 @case_app.command("list")
 def case_list(
-    state: Annotated[str | None, typer.Option("--state", help="按状态筛选")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="按状态筛选", autocompletion=complete_codes(STATE_LABELS))] = None,
     due_within: Annotated[int | None, typer.Option("--due-within", help="N 个工作日内有期限届满", **DUE_WITHIN)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="已超过期限")] = False,
     open_only: Annotated[bool, typer.Option("--open", help="只列未办结的")] = False,
-    applicant_type: Annotated[str | None, typer.Option("--type", help="申请人类型")] = None,
+    applicant_type: Annotated[str | None, typer.Option("--type", help="申请人类型",
+                                                                autocompletion=complete_codes(ApplicantType))] = None,
     year: Annotated[int | None, typer.Option("--year", help="登记年份", **YEARS)] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="最多列出的件数", **LIMIT)] = None,
     as_json: JsonOpt = False,
@@ -283,7 +316,7 @@ def case_list(
 
 @case_app.command("find")
 def case_find(
-    text: Annotated[str, typer.Argument(help="申请人姓名或名称、申请内容、登记号或文号中的文字")],
+    text: Annotated[str, typer.Argument(metavar="文字", help="申请人姓名或名称、申请内容、登记号或文号中的文字")],
     limit: Annotated[int, typer.Option("--limit", help="最多列出的件数", **LIMIT)] = 50,
     as_json: JsonOpt = False,
 ) -> None:
@@ -302,7 +335,8 @@ def case_find(
 # Each command parses its options and calls the act's named function in services (one per act).
 
 DeliveryOpt = Annotated[str | None, typer.Option(
-    "--delivery", help="送达方式：in_person（直接送达）、post（邮寄）、electronic（电子送达）；默认按配置（出厂为 post）")]
+    "--delivery", help="送达方式：in_person（直接送达）、post（邮寄）、electronic（电子送达）；默认按配置（出厂为 post）",
+    autocompletion=complete_codes(DELIVERY_LABELS, only=NOTICE_DELIVERY))]
 
 
 def _done(ctx: services.Context, result, as_json: bool) -> None:
@@ -311,7 +345,7 @@ def _done(ctx: services.Context, result, as_json: bool) -> None:
 
 
 @case_app.command("confirm")
-def case_confirm(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+def case_confirm(case_id: CaseIdArg, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """记录与申请人确认收到申请（平常信函、互联网、传真；第三十一条），--on 即收到申请之日。"""
     ctx = _ctx()
     _done(ctx, services.confirm(ctx, case_id, parse_date(on, "办理日期")), as_json)
@@ -319,7 +353,7 @@ def case_confirm(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> No
 
 @case_app.command("request-correction")
 def case_request_correction(
-    case_id: str,
+    case_id: CaseIdArg,
     items: Annotated[str, typer.Option("--items", help="需要补正的事项（一次性告知）")],
     period: Annotated[int | None, typer.Option("--period", help="补正期限（1至60个工作日，默认按配置，出厂为15）", **PERIOD)] = None,
     delivery: DeliveryOpt = None,
@@ -333,7 +367,7 @@ def case_request_correction(
 
 @case_app.command("corrected")
 def case_corrected(
-    case_id: str,
+    case_id: CaseIdArg,
     content: Annotated[str | None, typer.Option("--content", help="补正后的申请内容（此后的文书引用）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -345,9 +379,10 @@ def case_corrected(
 
 @case_app.command("consult")
 def case_consult(
-    case_id: str,
+    case_id: CaseIdArg,
     party: Annotated[str, typer.Option("--party", help="第三方或共同制作机关的名称")],
-    kind: Annotated[str, typer.Option("--kind", help="third_party（第三十二条）或 co_producer（第三十四条）")] = "third_party",
+    kind: Annotated[str, typer.Option("--kind", help="third_party（第三十二条）或 co_producer（第三十四条）",
+                                      autocompletion=complete_codes(CONSULT_KINDS))] = "third_party",
     about: Annotated[str | None, typer.Option("--about", help="征求意见书中对所涉信息的描述（默认：一句中性的描述，不引用申请原文）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -359,8 +394,9 @@ def case_consult(
 
 @case_app.command("opinion")
 def case_opinion(
-    case_id: str,
-    result: Annotated[str, typer.Option("--result", help="agree（同意公开）、object（不同意公开）或 none（逾期未答复）；必填")],
+    case_id: CaseIdArg,
+    result: Annotated[str, typer.Option("--result", help="agree（同意公开）、object（不同意公开）或 none（逾期未答复）",
+                                        autocompletion=complete_codes(OPINION_RESULTS))],
     reason: Annotated[str | None, typer.Option("--reason", help="意见的理由（不同意公开的必填）")] = None,
     party: Annotated[str | None, typer.Option("--party", help="哪一方的意见（默认：最早发出的）")] = None,
     on: OnOpt = None,
@@ -373,8 +409,9 @@ def case_opinion(
 
 @case_app.command("fee-notice")
 def case_fee_notice(
-    case_id: str,
-    method: Annotated[str, typer.Option("--method", help="per_item（按件）或 per_volume（按量）")],
+    case_id: CaseIdArg,
+    method: Annotated[str, typer.Option("--method", help="per_item（按件）或 per_volume（按量）",
+                                        autocompletion=complete_codes(FEE_METHODS))],
     quantity: Annotated[int, typer.Option("--quantity", help="按件：本通知所涉申请的件数（通常为1，至多1000）；按量：页数", **QUANTITY)],
     delivery: DeliveryOpt = None,
     on: OnOpt = None,
@@ -386,7 +423,7 @@ def case_fee_notice(
 
 
 @case_app.command("paid")
-def case_paid(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+def case_paid(case_id: CaseIdArg, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """记录申请人已缴费。"""
     ctx = _ctx()
     _done(ctx, services.paid(ctx, case_id, parse_date(on, "办理日期")), as_json)
@@ -394,7 +431,7 @@ def case_paid(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
 
 @case_app.command("request-reasons")
 def case_request_reasons(
-    case_id: str,
+    case_id: CaseIdArg,
     period: Annotated[int | None, typer.Option("--period", help="说明理由的期限（1至60个工作日，默认按配置，出厂为15）", **PERIOD)] = None,
     delivery: DeliveryOpt = None,
     on: OnOpt = None,
@@ -407,8 +444,8 @@ def case_request_reasons(
 
 @case_app.command("reasons-received")
 def case_reasons_received(
-    case_id: str,
-    set_due: Annotated[str | None, typer.Option("--set-due", help="认为理由合理、但无法在规定期限内答复的，确定的答复期限（第三十五条；办理之日起一年以内）")] = None,
+    case_id: CaseIdArg,
+    set_due: Annotated[str | None, typer.Option("--set-due", metavar="日期", help="认为理由合理、但无法在规定期限内答复的，确定的答复期限（第三十五条；办理之日起一年以内）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -420,8 +457,8 @@ def case_reasons_received(
 
 @case_app.command("set-deadline")
 def case_set_deadline(
-    case_id: str,
-    due: Annotated[str, typer.Option("--due", help="确定的答复期限（晚于现行答复期限，且在其届满前确定；办理之日起一年以内）")],
+    case_id: CaseIdArg,
+    due: Annotated[str, typer.Option("--due", metavar="日期", help="确定的答复期限（晚于现行答复期限，且在其届满前确定；办理之日起一年以内）")],
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -434,7 +471,7 @@ def case_set_deadline(
 
 @case_app.command("extend")
 def case_extend(
-    case_id: str,
+    case_id: CaseIdArg,
     days: Annotated[int, typer.Option("--days", help="延长的工作日数（累计不超过20）", **EXTENSION)],
     approver: Annotated[str, typer.Option("--approver", help="同意延期的机构负责人")],
     reason: Annotated[str | None, typer.Option("--reason")] = None,
@@ -448,16 +485,17 @@ def case_extend(
 
 @case_app.command("decide")
 def case_decide(
-    case_id: str,
-    outcome: Annotated[str, typer.Option("--outcome", help="处理结果，代码或中文名称（各代码的含义见 docs/outcomes.md）：" + _codes(acts.OUTCOME_LABELS))],
+    case_id: CaseIdArg,
+    outcome: Annotated[str, typer.Option("--outcome", help="处理结果，代码或中文名称（各代码的含义见 docs/outcomes.md）：" + _codes(acts.OUTCOME_LABELS),
+                                         autocompletion=complete_codes(acts.OUTCOME_LABELS, only=BY_STAFF))],
     reason: Annotated[str | None, typer.Option("--reason", help="理由（withheld.* 为主要理由）")] = None,
     provided: Annotated[str | None, typer.Option("--provided", help="提供的信息、形式和方式")] = None,
     where: Annotated[str | None, typer.Option("--where", help="获取途径")] = None,
     search: Annotated[str | None, typer.Option("--search", help="检索情况")] = None,
     responsible_body: Annotated[str | None, typer.Option("--responsible-body", help="负责公开的机关（能够确定的）")] = None,
     responsible_contact: Annotated[str | None, typer.Option("--responsible-contact")] = None,
-    earlier_reply: Annotated[str | None, typer.Option("--earlier-reply", help="此前答复的文号")] = None,
-    withheld: Annotated[list[str] | None, typer.Option("--withheld", help="不予公开的部分：\"部分:理由代码:具体理由\"（可多次）")] = None,
+    earlier_reply: Annotated[str | None, typer.Option("--earlier-reply", metavar="文号", help="此前答复的文号")] = None,
+    withheld: Annotated[list[str] | None, typer.Option("--withheld", metavar="部分:理由代码:理由", help="不予公开的部分：\"部分:理由代码:具体理由\"（可多次）")] = None,
     objection_unfounded: Annotated[str | None, typer.Option("--objection-unfounded", help="认定第三方异议没有合理理由的理由（第三十二条）")] = None,
     public_interest: Annotated[str | None, typer.Option("--public-interest", help="第三方反对但因公共利益决定公开的理由（第三十二条）")] = None,
     on: OnOpt = None,
@@ -473,7 +511,7 @@ def case_decide(
 
 
 @case_app.command("reply")
-def case_reply(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None:
+def case_reply(case_id: CaseIdArg, on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """出具答复书，办结案件（答复日期即办结日期）。"""
     ctx = _ctx()
     _done(ctx, services.reply(ctx, case_id, parse_date(on, "办理日期")), as_json)
@@ -481,9 +519,10 @@ def case_reply(case_id: str, on: OnOpt = None, as_json: JsonOpt = False) -> None
 
 @case_app.command("delivered")
 def case_delivered(
-    case_id: str,
-    letter: Annotated[str, typer.Option("--letter", help="文书文号")],
-    method: Annotated[str | None, typer.Option("--method", help="in_person、post、electronic 或 other")] = None,
+    case_id: CaseIdArg,
+    letter: Annotated[str, typer.Option("--letter", metavar="文号", help="文书文号")],
+    method: Annotated[str | None, typer.Option("--method", help="in_person、post、electronic 或 other",
+                                               autocompletion=complete_codes(DELIVERY_LABELS))] = None,
     proof: Annotated[str | None, typer.Option("--proof", help="送达凭证（如挂号信回执号、签收记录）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
@@ -494,7 +533,7 @@ def case_delivered(
 
 
 @case_app.command("withdraw")
-def case_withdraw(case_id: str, reason: Annotated[str | None, typer.Option("--reason")] = None,
+def case_withdraw(case_id: CaseIdArg, reason: Annotated[str | None, typer.Option("--reason")] = None,
                   on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """申请人撤回申请。"""
     ctx = _ctx()
@@ -502,7 +541,8 @@ def case_withdraw(case_id: str, reason: Annotated[str | None, typer.Option("--re
 
 
 @case_app.command("close")
-def case_close(case_id: str, outcome: Annotated[str, typer.Option("--outcome", help="no_correction 或 fee_unpaid")],
+def case_close(case_id: CaseIdArg, outcome: Annotated[str, typer.Option("--outcome", help="no_correction 或 fee_unpaid",
+                                                                  autocompletion=complete_codes(acts.OUTCOME_LABELS, only=("no_correction", "fee_unpaid")))],
                on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """期限届满终止办理：逾期不补正（第三十条）或逾期未缴费；通知的送达日期须已记录或可依规则视为送达。"""
     ctx = _ctx()
@@ -511,7 +551,7 @@ def case_close(case_id: str, outcome: Annotated[str, typer.Option("--outcome", h
 
 @case_app.command("reopen")
 def case_reopen(
-    case_id: str,
+    case_id: CaseIdArg,
     reason: Annotated[str, typer.Option("--reason", help="恢复办理的理由（如通知未送达、申请人有正当理由）")],
     approver: Annotated[str, typer.Option("--approver", help="决定恢复办理的机构负责人")],
     delivery: DeliveryOpt = None,
@@ -525,7 +565,7 @@ def case_reopen(
 
 @case_app.command("void")
 def case_void(
-    case_id: str,
+    case_id: CaseIdArg,
     reason: Annotated[str, typer.Option("--reason", help="作废的理由（如重复登记、登记错误）")],
     approver: Annotated[str, typer.Option("--approver", help="决定作废的机构负责人")],
     on: OnOpt = None,
@@ -537,8 +577,9 @@ def case_void(
 
 
 @case_app.command("appeal")
-def case_appeal(case_id: str,
-                kind: Annotated[str, typer.Option("--kind", help="reconsideration、litigation_direct、litigation_after_reconsideration")],
+def case_appeal(case_id: CaseIdArg,
+                kind: Annotated[str, typer.Option("--kind", help="reconsideration、litigation_direct、litigation_after_reconsideration",
+                                                  autocompletion=complete_codes(APPEAL_KINDS))],
                 on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """登记申请人就本案提起的行政复议或行政诉讼（--on 为提起日期，不早于收到申请之日）。"""
     ctx = _ctx()
@@ -546,8 +587,9 @@ def case_appeal(case_id: str,
 
 
 @case_app.command("appeal-result")
-def case_appeal_result(case_id: str,
-                       result: Annotated[str, typer.Option("--result", help="upheld、corrected、other")],
+def case_appeal_result(case_id: CaseIdArg,
+                       result: Annotated[str, typer.Option("--result", help="upheld、corrected、other",
+                                                           autocompletion=complete_codes(APPEAL_RESULTS))],
                        appeal_no: Annotated[int | None, typer.Option("--appeal", help="第几件复议或诉讼（默认最早未审结的）", **APPEAL_NO)] = None,
                        on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """登记行政复议或行政诉讼的结果（--on 为审结日期）。"""
@@ -557,7 +599,7 @@ def case_appeal_result(case_id: str,
 
 @case_app.command("amend")
 def case_amend(
-    case_id: str,
+    case_id: CaseIdArg,
     reason: Annotated[str, typer.Option("--reason", help="更正的理由（登记时的笔误等）")],
     applicant: Annotated[str | None, typer.Option("--applicant", help="更正后的申请人姓名或名称")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,

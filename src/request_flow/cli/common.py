@@ -30,6 +30,31 @@ CONCURRENCY = {"min": 1, "max": 64}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
+# Arguments are named in Chinese where they are declared (metavar): the help and click's errors show that name.
+CaseIdArg = Annotated[str, typer.Argument(metavar="案件ID", show_default=False)]
+
+# The output formats of the commands that write files, for shell completion (`--format`).
+FORMAT_LABELS = {"terminal": "在终端显示", "json": "JSON", "xlsx": "Excel 表格", "docx": "Word 文档",
+                 "html": "网页（HTML）", "pdf": "PDF 文件"}
+
+
+def code_pairs(choices: Any) -> list[tuple[str, str]]:
+    """The codes of a code option with their Chinese labels: a StrEnum whose members have `.label`, a dict of code
+    to label, or a dict of code to a tuple whose first item is the label (`LETTER_KINDS`)."""
+    if isinstance(choices, type):
+        return [(str(m.value), m.label) for m in choices]
+    return [(code, label[0] if isinstance(label, tuple) else label) for code, label in choices.items()]
+
+
+def complete_codes(choices: Any, only: tuple[str, ...] | None = None):
+    """Shell completion of a code option (`autocompletion=`): the codes, each with its Chinese label as the help
+    the shell shows beside it; `only` keeps the codes the option accepts when the set has more."""
+    pairs = [(c, label) for c, label in code_pairs(choices) if only is None or c in only]
+
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        return [(c, label) for c, label in pairs if c.startswith(incomplete)]
+
+    return complete
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

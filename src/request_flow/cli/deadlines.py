@@ -9,9 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
+from .chinese import ChineseTyper
 from .common import CONCURRENCY
 
-deadlines_app = typer.Typer(no_args_is_help=True, help="期限检查：到期提醒、逾期自动终止办理、提醒邮件发送状态")
+deadlines_app = ChineseTyper(no_args_is_help=True, help="期限检查：到期提醒、逾期自动终止办理、提醒邮件发送状态")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="按这一天检查（YYYY-MM-DD，默认今天，北京时间；最晚为已公布节假日安排的"
@@ -125,7 +126,7 @@ def digest(today: TodayOpt = None, as_json: JsonOpt = False) -> None:
 
 @deadlines_app.command("retry")
 def retry(
-    case_id: Annotated[str | None, typer.Argument(metavar="ID", help="只重发这一案件的提醒（默认：全部）")] = None,
+    case_id: Annotated[str | None, typer.Argument(metavar="案件ID", help="只重发这一案件的提醒（默认：全部）")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """把无法发送（failed）和等待重试（failing）的提醒重新排队并发送：在改正了原因之后（如更正了工作人员的邮箱、

@@ -12,7 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-letters_app = typer.Typer(no_args_is_help=True, help="文书：已出具的文书、归档、重新打印、模板检查和预览")
+from ..domain.codes import LETTER_KINDS
+from .chinese import ChineseTyper
+from .common import FORMAT_LABELS, CaseIdArg, complete_codes
+
+letters_app = ChineseTyper(no_args_is_help=True, help="文书：已出具的文书、归档、重新打印、模板检查和预览")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 FORMATS = ("pdf", "docx", "html")
@@ -53,7 +57,7 @@ def _item(a: Any, paths: dict[str, Path], conf: Any) -> dict[str, Any]:
 
 
 @letters_app.command("list")
-def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
+def letters_list(case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
     """列出案件已出具的文书：文号、种类、出具日期和归档文件（PDF 供打印，DOCX 供编辑）。"""
     from .. import services
 
@@ -79,7 +83,7 @@ def letters_list(case_id: str, as_json: JsonOpt = False) -> None:
 
 @letters_app.command("show")
 def letters_show(
-    number: str,
+    number: Annotated[str, typer.Argument(metavar="文号", show_default=False)],
     data: Annotated[bool, typer.Option("--data", help="同时输出填写文书所用的数据")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -128,12 +132,15 @@ def letters_show(
 
 @letters_app.command("print")
 def letters_print(
-    number: Annotated[str | None, typer.Argument(help="文号；不写时与 --from/--to 一起批量重新打印")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="pdf、docx 或 html")] = "pdf",
-    out: Annotated[str | None, typer.Option("--out", help="输出文件（单件，- 为标准输出）或目录（批量）")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="批量：出具日期起")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="批量：出具日期止")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="批量：只打印这一种文书")] = None,
+    number: Annotated[str | None, typer.Argument(metavar="文号", help="文号；不写时与 --from/--to 一起批量重新打印")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="pdf、docx 或 html", metavar="格式",
+                                              autocompletion=complete_codes(FORMAT_LABELS, only=FORMATS))] = "pdf",
+    out: Annotated[str | None, typer.Option("--out", metavar="文件或文件夹",
+                                                     help="输出文件（单件，- 为标准输出）或目录（批量）")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", metavar="日期", help="批量：出具日期起")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="日期", help="批量：出具日期止")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="批量：只打印这一种文书",
+                                                      autocompletion=complete_codes(LETTER_KINDS))] = None,
 ) -> None:
     """从归档中重新打印文书，与当初出具的文件逐字节相同；或把一段时间内出具的文书批量输出到目录（显示进度）。"""
     from .. import services
@@ -189,11 +196,13 @@ def letters_print(
 
 @letters_app.command("preview")
 def letters_preview(
-    kind: Annotated[str | None, typer.Argument(help="文书种类：receipt、correction、reasons、extension、consultation、"
+    kind: Annotated[str | None, typer.Argument(metavar="文书种类", autocompletion=complete_codes(LETTER_KINDS), help="文书种类：receipt、correction、reasons、extension、consultation、"
                                                "consultation_notice、override、fee、reply、closure、reopen")] = None,
-    variant: Annotated[str | None, typer.Option("--variant", "--outcome", help="答复书的处理结果代码；其他文书的形式")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="html、pdf 或 docx")] = "html",
-    out: Annotated[str | None, typer.Option("--out", help="输出文件（--all 时为目录）；html 默认输出到标准输出")] = None,
+    variant: Annotated[str | None, typer.Option("--variant", "--outcome", metavar="代码",
+                                                    help="答复书的处理结果代码；其他文书的形式")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html、pdf 或 docx", metavar="格式",
+                                              autocompletion=complete_codes(FORMAT_LABELS, only=FORMATS))] = "html",
+    out: Annotated[str | None, typer.Option("--out", metavar="文件或文件夹", help="输出文件（--all 时为目录）；html 默认输出到标准输出")] = None,
     all_: Annotated[bool, typer.Option("--all", help="用示例数据生成全部文书的 PDF、DOCX、HTML（并行使用所有处理器核心）")] = False,
 ) -> None:
     """用示例数据填写当前机关的模板，供调整模板时预览（标有“样稿”，不编号、不归档）。"""
@@ -312,8 +321,8 @@ def letters_check(as_json: JsonOpt = False) -> None:
 
 @letters_app.command("fields")
 def letters_fields(
-    kind: Annotated[str, typer.Argument(help="文书种类")],
-    variant: Annotated[str | None, typer.Option("--variant", "--outcome")] = None,
+    kind: Annotated[str, typer.Argument(metavar="文书种类", help="文书种类", autocompletion=complete_codes(LETTER_KINDS))],
+    variant: Annotated[str | None, typer.Option("--variant", "--outcome", metavar="代码", help="答复书的处理结果代码；其他文书的形式")] = None,
 ) -> None:
     """列出一种文书的模板可用的字段及示例值（模板引用不存在的字段会被拒绝）。"""
     from ..letters import issue

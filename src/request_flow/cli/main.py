@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
+COMPLETE_VAR = "_REQUEST_FLOW_COMPLETE"  # click's variable for the program request-flow (cli/completion.py)
 GLOBAL_OPTIONS = {"--db": "database_url", "--config": "config", "--body": "body", "--as": "user"}
 
 
@@ -101,14 +103,16 @@ def run(argv: list[str]) -> int:
     import typer
 
     try:  # typer ≥ 0.2x vendors click; older releases use the click package
-        from typer._click.exceptions import UsageError
+        from typer._click.exceptions import NoArgsIsHelpError, UsageError
     except ImportError:  # pragma: no cover
-        from click.exceptions import UsageError  # type: ignore[no-redef]
+        from click.exceptions import NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
     from ..config import ConfigError, configure
     from ..domain.errors import BadInput, Refused
     from ..domain.workdays import MissingScheduleError
 
+    if os.environ.get(COMPLETE_VAR):
+        return complete()
     for n, arg in enumerate(argv, 1):
         if any("\udc80" <= ch <= "\udcff" for ch in arg):  # bytes that are not UTF-8, as Python passes them on
             return fail(f"第{n}个参数不是有效的 UTF-8 文字（请检查终端或脚本的编码）", 2)
@@ -126,6 +130,9 @@ def run(argv: list[str]) -> int:
             return result
     except typer.Exit as exc:
         return exc.exit_code
+    except NoArgsIsHelpError as exc:  # `request-flow case`: the group's help, not its first line as an error
+        sys.stderr.write(exc.format_message().rstrip("\n") + "\n")
+        return 2
     except UsageError as exc:
         return fail("用法错误：" + translate_usage(exc.format_message()), 2)
     except typer.Abort:
@@ -141,8 +148,6 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # the last line of defence: one line, never a traceback, never personal data
-        import os
-
         if os.environ.get("REQUEST_FLOW_DEBUG"):
             raise
         from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -153,6 +158,24 @@ def run(argv: list[str]) -> int:
             return fail(f"数据库错误：{type(exc).__name__}（未保存任何内容）", 1)
         return fail(f"内部错误：{type(exc).__name__}（未保存任何内容）", 1)
     return 0
+
+
+def complete() -> int:
+    """A shell asking for completions (the script of `request-flow completion` calls the program with
+    _REQUEST_FLOW_COMPLETE and the words typed so far in the environment): Typer's group answers it in `main()`,
+    once the shells' completion classes are registered, and exits. Nothing is configured or opened, and a failure
+    prints nothing: the shell would show it in the middle of the line being typed."""
+    from .app import app
+    from .completion import PROG_NAME, register_shells
+
+    register_shells()
+    try:
+        app(args=[], prog_name=PROG_NAME, standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    except Exception:  # noqa: BLE001
+        return 1
+    return 1  # pragma: no cover - click always exits after answering
 
 
 def main() -> None:

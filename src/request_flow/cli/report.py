@@ -13,10 +13,11 @@ import typer
 
 from ..domain.errors import BadInput, Refused
 from ..reporting import MAX_LISTED_ERRORS, os_reason
-from .common import YEARS, context, emit, out_path, write_out
+from .chinese import ChineseTyper
+from .common import FORMAT_LABELS, YEARS, complete_codes, context, emit, out_path, write_out
 
-report_app = typer.Typer(no_args_is_help=True, help="政府信息公开工作年度报告")
-import_app = typer.Typer(no_args_is_help=True, help="导入历史记录（CSV）")
+report_app = ChineseTyper(no_args_is_help=True, help="政府信息公开工作年度报告")
+import_app = ChineseTyper(no_args_is_help=True, help="导入历史记录（CSV）")
 
 FORMATS = ("terminal", "json", "xlsx", "docx", "html")
 YearOpt = Annotated[int, typer.Option("--year", help="年度", **YEARS)]
@@ -32,10 +33,11 @@ def _default_name(doc: dict, fmt: str) -> Path:
 @report_app.command("annual")
 def annual(
     year: YearOpt,
-    fmt: Annotated[str, typer.Option("--format", help="terminal、json、xlsx、docx 或 html")] = "terminal",
+    fmt: Annotated[str, typer.Option("--format", help="terminal、json、xlsx、docx 或 html", metavar="格式",
+                                              autocompletion=complete_codes(FORMAT_LABELS, only=FORMATS))] = "terminal",
     out: Annotated[str | None, typer.Option("--out", help="输出文件（json 默认输出到屏幕；其他文件格式默认写到当前目录）")] = None,
     texts: Annotated[str | None, typer.Option("--texts", help="工作人员撰写的正文和表二所在的文件夹（见 report texts）")] = None,
-    bodies: Annotated[str | None, typer.Option("--bodies", help="汇总本系统中多个机关：all（全部已配置的机关）或以逗号分隔的机关代码")] = None,
+    bodies: Annotated[str | None, typer.Option("--bodies", metavar="代码", help="汇总本系统中多个机关：all（全部已配置的机关）或以逗号分隔的机关代码")] = None,
     name: Annotated[str | None, typer.Option("--name", help="汇总报告的名称（与 --bodies 同用，如“××县”）")] = None,
 ) -> None:
     """计算并输出年度报告：表三、表四由办理记录生成，并做勾稽关系检查；--bodies 汇总多个机关。"""
@@ -100,12 +102,11 @@ def _write_text(path: Path, text: str) -> None:
 def check(
     paths: Annotated[list[str], typer.Argument(
         help="报表：JSON 文件（report annual --format json 的格式）、年度报告格式的 XLSX，或存放它们的文件夹；可多个",
-        show_default=False, metavar="PATH")],
+        show_default=False, metavar="报表")],
     previous: Annotated[list[str] | None, typer.Option(
-        "--previous", help="上年报表（文件或文件夹，可多次）：按机关名称核对本年“上年结转”", show_default=False,
-        metavar="PATH")] = None,
+        "--previous", help="上年报表（文件或文件夹，可多次）：按机关名称核对本年“上年结转”", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出检查结果")] = False,
-    out: Annotated[str | None, typer.Option("--out", help="把问题清单写成 XLSX（每个问题一行，可发回下级机关）")] = None,
+    out: Annotated[str | None, typer.Option("--out", metavar="文件", help="把问题清单写成 XLSX（每个问题一行，可发回下级机关）")] = None,
     body: Annotated[str | None, typer.Option("--body-name", help="XLSX 标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
     year: Annotated[int | None, typer.Option("--year", help="报表中没有年度时使用的年度")] = None,
 ) -> None:
@@ -263,16 +264,16 @@ COMBINE_FORMATS = ("terminal", "json", "xlsx", "docx", "html")
 @report_app.command("combine")
 def combine(
     paths: Annotated[list[str], typer.Argument(help="下级机关的报表（JSON 或 XLSX）或存放它们的文件夹；可多个", show_default=False,
-                                                metavar="PATH")],
+                                                metavar="报表")],
     year: YearOpt,
     name: Annotated[str, typer.Option("--name", help="汇总报告的机关或地区名称，如「××县」")],
     fmt: Annotated[str | None, typer.Option("--format", help="terminal、json、xlsx、docx 或 html（默认：按 --out 的扩展名，否则 terminal）",
-                                            show_default=False)] = None,
+                                            show_default=False, metavar="格式",
+                                            autocompletion=complete_codes(FORMAT_LABELS, only=FORMATS))] = None,
     out: Annotated[str | None, typer.Option("--out", help="输出文件（json 默认输出到屏幕；其他文件格式默认写到当前目录）")] = None,
     allow_failing: Annotated[bool, typer.Option("--allow-failing", help="把未通过勾稽关系检查的报表排除在汇总之外（并列出），而不是拒绝汇总")] = False,
     expect: Annotated[str | None, typer.Option("--expect", help="应报送的机关名单（文本文件，每行一个机关名称）：缺报的机关将被指出")] = None,
-    previous: Annotated[list[str] | None, typer.Option("--previous", help="上年报表（文件或文件夹）：核对上年结转", show_default=False,
-                                                          metavar="PATH")] = None,
+    previous: Annotated[list[str] | None, typer.Option("--previous", help="上年报表（文件或文件夹）：核对上年结转", show_default=False)] = None,
     texts: Annotated[str | None, typer.Option("--texts", help="汇总报告正文和表二所在的文件夹（见 report texts）")] = None,
     body: Annotated[str | None, typer.Option("--body-name", help="XLSX 标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
 ) -> None:
@@ -345,7 +346,7 @@ def _print_failing(result) -> None:
 
 @report_app.command("read")
 def read(
-    file: Annotated[str, typer.Argument(help="年度报告格式的 XLSX（或 JSON）报表")],
+    file: Annotated[str, typer.Argument(metavar="文件", help="年度报告格式的 XLSX（或 JSON）报表")],
     body: Annotated[str | None, typer.Option("--body-name", help="标题行没有机关名称时使用的机关名称（--body 是本机关代码，另有用途）")] = None,
     year: Annotated[int | None, typer.Option("--year", help="标题行没有年度时使用的年度")] = None,
     out: Annotated[str | None, typer.Option("--out", help="写入 JSON 文件（默认输出到屏幕）")] = None,
@@ -369,10 +370,10 @@ def read(
 @report_app.command("cases")
 def cases(
     year: YearOpt,
-    row: Annotated[str, typer.Option("--row", help="表三的行代码（如 disclosed、carried_in），或表四的复议诉讼类型")],
-    col: Annotated[str, typer.Option("--col", help="表三的列代码（如 natural_person、total），或表四的结果")] = "total",
-    bodies: Annotated[str | None, typer.Option("--bodies", help="汇总报告的单元格：all 或以逗号分隔的机关代码（每件注明机关）")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    row: Annotated[str, typer.Option("--row", metavar="代码", help="表三的行代码（如 disclosed、carried_in），或表四的复议诉讼类型")],
+    col: Annotated[str, typer.Option("--col", metavar="代码", help="表三的列代码（如 natural_person、total），或表四的结果")] = "total",
+    bodies: Annotated[str | None, typer.Option("--bodies", metavar="代码", help="汇总报告的单元格：all 或以逗号分隔的机关代码（每件注明机关）")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     """列出报表某一单元格背后的案件（每个数字都可追溯到案件；--bodies 时注明每件所属机关）。"""
     from ..domain import report as R
@@ -414,8 +415,9 @@ def cases(
 @report_app.command("timeliness")
 def timeliness(
     year: YearOpt,
-    bodies: Annotated[str | None, typer.Option("--bodies", help="all（全部已配置的机关）或以逗号分隔的机关代码；默认当前机关")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="terminal、json 或 xlsx（含图表）")] = "terminal",
+    bodies: Annotated[str | None, typer.Option("--bodies", metavar="代码", help="all（全部已配置的机关）或以逗号分隔的机关代码；默认当前机关")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="terminal、json 或 xlsx（含图表）", metavar="格式",
+                                              autocompletion=complete_codes(FORMAT_LABELS, only=("terminal", "json", "xlsx")))] = "terminal",
     out: Annotated[str | None, typer.Option("--out", help="xlsx 的输出文件（默认写到当前目录）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（同 --format json）")] = False,
 ) -> None:
@@ -441,7 +443,7 @@ def timeliness(
 
 
 @report_app.command("lock")
-def lock(year: YearOpt, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def lock(year: YearOpt, as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
     """年度报告公布后锁定该年度：此后改变该年度表格的办理将被拒绝，或须作为更正记录并写明理由。"""
     from ..reporting import annual as annual_mod
 
@@ -481,7 +483,7 @@ def correct(
 
 @report_app.command("texts")
 def texts(
-    folder: Annotated[str, typer.Argument(help="要创建的文件夹")],
+    folder: Annotated[str, typer.Argument(metavar="文件夹", help="要创建的文件夹")],
     year: YearOpt,
 ) -> None:
     """生成年度报告正文（一、五、六）和表二的填写模板。"""
@@ -536,7 +538,7 @@ def _import_appeals_help() -> str:
 
 @import_app.command("cases", help=_import_cases_help())
 def import_cases(
-    file: Annotated[str, typer.Argument(help=_FILE_HELP)],
+    file: Annotated[str, typer.Argument(metavar="CSV文件", help=_FILE_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     from ..reporting import importer
@@ -547,7 +549,7 @@ def import_cases(
 
 @import_app.command("appeals", help=_import_appeals_help())
 def import_appeals(
-    file: Annotated[str, typer.Argument(help=_FILE_HELP)],
+    file: Annotated[str, typer.Argument(metavar="CSV文件", help=_FILE_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     from ..reporting import importer

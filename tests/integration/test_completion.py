@@ -1,0 +1,95 @@
+"""Shell completion: `request-flow completion SHELL` prints the script, and the installed program answers the
+shell's requests through its real entry point (main.run), commands, options and codes alike."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import EXE
+from request_flow.domain.codes import OUTCOMES
+
+BASH = shutil.which("bash")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REQUEST_FLOW_", "_REQUEST_FLOW_", "_TYPER_"))}
+    env["PATH"] = str(Path(EXE).parent) + os.pathsep + env.get("PATH", "/usr/bin:/bin")
+    return {**env, **extra}
+
+
+def _run(*args: str, **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([EXE, *args], capture_output=True, text=True, env=_env(**extra), timeout=60)
+
+
+@pytest.fixture(scope="module")
+def bash_script() -> str:
+    r = _run("completion", "bash")
+    assert r.returncode == 0 and not r.stderr, r.stderr
+    return r.stdout
+
+
+def _tab(script: str, line: str) -> list[str]:
+    """What bash offers for `line` (the cursor at its end): the script sourced, the words of the line in
+    COMP_WORDS as bash would set them, the registered function called, COMPREPLY printed."""
+    words = line.split(" ")
+    program = "\n".join([
+        script,
+        "fn=$(complete -p request-flow | sed -E 's/.* -F ([^ ]+) .*/\\1/')",
+        f"COMP_WORDS=({' '.join(shlex.quote(w) for w in words)})",
+        f"COMP_CWORD={len(words) - 1}",
+        f'"$fn" request-flow {shlex.quote(words[-1])} {shlex.quote(words[-2])}',
+        'printf "%s\\n" "${COMPREPLY[@]}"',
+    ])
+    r = subprocess.run([BASH, "--norc", "--noprofile", "-c", program], capture_output=True, text=True, env=_env(),
+                       timeout=60)
+    assert r.returncode == 0 and not r.stderr, r.stderr
+    return [w for w in r.stdout.splitlines() if w]
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is not installed")
+def test_bash_completes_commands_options_and_codes(bash_script):
+    assert "complete -o default -F _request_flow_completion request-flow" in bash_script
+    assert sorted(_tab(bash_script, "request-flow ca")) == ["calendar", "case"]
+    assert sorted(_tab(bash_script, "request-flow case de")) == ["decide", "delivered"]
+    assert _tab(bash_script, "request-flow case decide X --ou") == ["--outcome"]
+    withheld = [code for code in OUTCOMES if code.startswith("withheld.")]
+    assert _tab(bash_script, "request-flow case decide X --outcome with") == withheld
+    assert _tab(bash_script, "request-flow --body XX case new --channel o") == ["ordinary_mail", "online"]
+    assert _tab(bash_script, "request-flow completion ") == ["bash", "zsh", "fish"]
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_zsh_and_fish_scripts_name_the_program(shell):
+    r = _run("completion", shell)
+    assert r.returncode == 0 and not r.stderr, r.stderr
+    assert "request-flow" in r.stdout and f"_REQUEST_FLOW_COMPLETE=complete_{shell}" in r.stdout
+
+
+def test_zsh_and_fish_are_answered_with_the_chinese_label_of_each_code():
+    """What the zsh and fish scripts ask the program (those shells need not be installed to ask it)."""
+    line = "request-flow case decide X --outcome withheld.st"
+    r = _run(_REQUEST_FLOW_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS=line)
+    assert r.returncode == 0 and '"withheld.state_secret":"属于国家秘密"' in r.stdout, r.stdout + r.stderr
+    r = _run(_REQUEST_FLOW_COMPLETE="complete_fish", _TYPER_COMPLETE_FISH_ACTION="get-args",
+             _TYPER_COMPLETE_ARGS="request-flow case new --type natural")
+    assert r.returncode == 0 and r.stdout.splitlines() == ["natural_person\t自然人"], r.stdout + r.stderr
+
+
+def test_an_unknown_shell_is_one_chinese_line():
+    r = _run("completion", "tcsh")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.splitlines() == ["错误：不支持为「tcsh」生成补全脚本：应为 bash、zsh 或 fish"]
+
+
+def test_completion_help_says_how_to_install_it():
+    out = _run("completion", "--help").stdout
+    assert out.startswith("用法：request-flow completion [选项] 终端类型\n")
+    for words in ('eval "$(request-flow completion bash)"', "~/.bashrc", "/etc/bash_completion.d/request-flow",
+                  "~/.zshrc", "~/.config/fish/completions/request-flow.fish"):
+        assert words in out, words
