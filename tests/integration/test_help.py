@@ -43,10 +43,37 @@ def _env(columns: int = 100) -> dict[str, str]:
     return env
 
 
-def _help(path: list[str], columns: int = 100) -> str:
-    r = subprocess.run([EXE, *path, "--help"], capture_output=True, text=True, env=_env(columns), timeout=60)
-    assert r.returncode == 0 and not r.stderr, (path, r.returncode, r.stderr)
-    return r.stdout
+def _help(path: list[str], columns: int = 100, installed: bool = False) -> str:
+    """The help screen, from the installed command (`installed`), or from its entry point in this process: the
+    same code (request_flow.cli.main.run) without the second and a half a process costs to start, for the
+    seventy-odd screens of the walk."""
+    if installed:
+        r = subprocess.run([EXE, *path, "--help"], capture_output=True, text=True, env=_env(columns), timeout=60)
+        code, out, err = r.returncode, r.stdout, r.stderr
+    else:
+        import contextlib
+        import io
+
+        from request_flow.cli.main import run
+
+        saved = dict(os.environ)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        try:
+            os.environ.clear()
+            os.environ.update(_env(columns))
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                code = run([*path, "--help"])
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        out, err = stdout.getvalue(), stderr.getvalue()
+    assert code == 0 and not err, (path, code, err)
+    return out
+
+
+def test_the_installed_command_prints_the_same_help():
+    for path in ([], ["case", "decide"]):
+        assert _help(path, installed=True) == _help(path)
 
 
 def _option_listed(name: str, text: str) -> bool:
