@@ -149,3 +149,22 @@ def test_a_group_without_a_command_shows_its_help():
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.startswith("用法：request-flow case [选项] 命令 [参数]…\n")
     assert "\n命令：\n" in r.stderr and re.search(r"^  decide +作出处理决定", r.stderr, re.M)
+
+
+def test_the_command_cut_out_of_the_tree_prints_what_the_whole_tree_prints(monkeypatch):
+    """The entry point builds only the command its arguments name (cli/app.py, for_arguments): every screen is
+    the same as the whole application's, and a typo still gets the whole list of commands to choose from."""
+    import contextlib
+    import io
+
+    from request_flow.cli.app import for_arguments
+
+    monkeypatch.setenv("COLUMNS", "100")  # as _help
+    whole = typer.main.get_command(app)
+    for path, _ in COMMANDS:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            whole.main(args=[*path, "--help"], prog_name="request-flow", standalone_mode=False)
+        assert _help(path) == out.getvalue(), path
+    assert for_arguments(["case", "shw"]).registered_groups[0].typer_instance is app.registered_groups[0].typer_instance
+    assert for_arguments(["cas", "show"]) is app

@@ -613,3 +613,42 @@ def case_amend(
     ctx = _ctx()
     _done(ctx, services.amend(ctx, case_id, reason=reason, applicant=applicant, phone=phone, email=email,
                               address=address, id_number=id_number, on=parse_date(on, "办理日期")), as_json)
+
+
+def for_arguments(args: list[str]) -> typer.Typer:
+    """The application cut down to the one command the arguments name (`case show …`: the top level, the group
+    `case`, its command `show`), or to the one group (`case --help`). Typer turns every registered command into a
+    Click command before running any, which costs every invocation about 130 ms for the sixty commands here
+    (bench/bench_cli_latency.py); cut down, the command runs, parses and fails exactly as in the whole tree, its
+    path and name unchanged. Arguments that name nothing known (a typo, help at the top) get the whole tree, so
+    that the error and the help list every command."""
+    import copy
+
+    def named(info) -> str:
+        return (info.name or info.callback.__name__).lower().replace("_", "-")
+
+    words = [a for a in args[:2] if not a.startswith("-")]
+    if not words:
+        return app
+    top = [c for c in app.registered_commands if named(c) == words[0]]
+    if top:
+        return _with(app, commands=top, groups=[])
+    group = next((g for g in app.registered_groups if g.name == words[0]), None)
+    if group is None:
+        return app
+    sub = group.typer_instance
+    found = [c for c in sub.registered_commands if len(words) > 1 and named(c) == words[1]]
+    if any((c.context_settings or {}).get("allow_extra_args") for c in found):
+        return app  # it runs another command line (`report correct … -- COMMAND`): that needs the whole tree
+    inner = _with(sub, commands=found, groups=[]) if found else sub
+    return _with(app, commands=[], groups=[copy.copy(group)], inner=inner)
+
+
+def _with(t: typer.Typer, commands: list, groups: list, inner: typer.Typer | None = None) -> typer.Typer:
+    import copy
+
+    cut = copy.copy(t)
+    cut.registered_commands, cut.registered_groups = commands, groups
+    if inner is not None:
+        groups[0].typer_instance = inner
+    return cut

@@ -122,10 +122,10 @@ def run(argv: list[str]) -> int:
         return fail(str(exc), 2)
     configure(**options)
     _quiet_logs()
-    from .app import app
+    from .app import for_arguments
 
     try:
-        result = app(args=rest, prog_name="request-flow", standalone_mode=False)
+        result = for_arguments(rest)(args=rest, prog_name="request-flow", standalone_mode=False)
         if isinstance(result, int):  # without standalone mode, click hands back typer.Exit's code
             return result
     except typer.Exit as exc:
