@@ -17,9 +17,9 @@ import typer
 
 from ..domain.errors import BadInput
 from .common import complete_codes
-from .main import COMPLETE_VAR  # click's name for it: _{PROG_NAME}_COMPLETE, upper case, - as _
 
 PROG_NAME = "request-flow"
+COMPLETE_VAR = "_REQUEST_FLOW_COMPLETE"  # click's name for it: _{PROG_NAME}_COMPLETE, upper case, - as _
 SHELLS = {"bash": "Bash（4.4 及以上）", "zsh": "Zsh", "fish": "Fish"}
 
 

@@ -9,7 +9,6 @@ import os
 import re
 import sys
 
-COMPLETE_VAR = "_REQUEST_FLOW_COMPLETE"  # click's variable for the program request-flow (cli/completion.py)
 GLOBAL_OPTIONS = {"--db": "database_url", "--config": "config", "--body": "body", "--as": "user"}
 
 
@@ -110,6 +109,7 @@ def run(argv: list[str]) -> int:
     from ..config import ConfigError, configure
     from ..domain.errors import BadInput, Refused
     from ..domain.workdays import MissingScheduleError
+    from .completion import COMPLETE_VAR
 
     if os.environ.get(COMPLETE_VAR):
         return complete()
