@@ -168,3 +168,4 @@ def test_the_command_cut_out_of_the_tree_prints_what_the_whole_tree_prints(monke
         assert _help(path) == out.getvalue(), path
     assert for_arguments(["case", "shw"]).registered_groups[0].typer_instance is app.registered_groups[0].typer_instance
     assert for_arguments(["cas", "show"]) is app
+    assert for_arguments(["--help", "case"]) is app  # the top level's help lists every command

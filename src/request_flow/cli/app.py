@@ -623,11 +623,12 @@ def for_arguments(args: list[str]) -> typer.Typer:
     path and name unchanged. Arguments that name nothing known (a typo, help at the top) get the whole tree, so
     that the error and the help list every command."""
     import copy
+    from itertools import takewhile
 
     def named(info) -> str:
         return (info.name or info.callback.__name__).lower().replace("_", "-")
 
-    words = [a for a in args[:2] if not a.startswith("-")]
+    words = list(takewhile(lambda a: not a.startswith("-"), args))[:2]  # `--help case`: the top level's help
     if not words:
         return app
     top = [c for c in app.registered_commands if named(c) == words[0]]
