@@ -111,3 +111,29 @@ def test_an_office_without_the_morning_digest(office):
     assert "digest" in create_app().conf.beat_schedule
     assert [d["kind"] for d in deadlines.catch_up_digest(ctx, nine)] == ["digest"]
     assert deadlines.catch_up_digest(ctx, nine) == []  # once
+
+
+def test_the_outbox_times_are_shown_in_the_office_time_zone(office):
+    """`deadlines status`: the next try of a failing reminder in Beijing time (docs/contract.md, "Times"), the
+    stored UTC moment plus eight hours, in the text and, with its offset, in JSON."""
+    import socket
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import create_engine, text
+
+    with socket.socket() as s:  # a port nobody listens on: every try fails with a connection error (retried)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    office.ok("case", "new", "--applicant", "张某某", "--type", "natural_person", "--channel", "in_person",
+              "--received", "2025-01-24", "--handler", "李科员")
+    env = {"REQUEST_FLOW_SMTP_URL": f"smtp://127.0.0.1:{port}", "REQUEST_FLOW_NOTIFY_TO": ""}
+    office.ok("deadlines", "sweep", "--today", "2025-02-20", env=env)
+    engine = create_engine(office.url)
+    with engine.connect() as c:
+        stored = c.execute(text("SELECT next_attempt_at FROM reminder WHERE status = 'failing' LIMIT 1")).scalar_one()
+    engine.dispose()
+    stored = datetime.fromisoformat(stored) if isinstance(stored, str) else stored
+    beijing = stored.replace(tzinfo=UTC) + timedelta(hours=8)
+    failing = [p for p in office.json("deadlines", "status")["pending"] if p["status"] == "failing"]
+    assert beijing.strftime("%Y-%m-%dT%H:%M:%S+08:00") in [p["next_attempt_at"] for p in failing]
+    assert f"下次重试：{beijing.strftime('%Y-%m-%d %H:%M:%S')}" in office.ok("deadlines", "status").stdout
