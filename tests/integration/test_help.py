@@ -169,3 +169,10 @@ def test_the_command_cut_out_of_the_tree_prints_what_the_whole_tree_prints(monke
     assert for_arguments(["case", "shw"]).registered_groups[0].typer_instance is app.registered_groups[0].typer_instance
     assert for_arguments(["cas", "show"]) is app
     assert for_arguments(["--help", "case"]) is app  # the top level's help lists every command
+
+
+def test_every_option_says_what_it_is_for():
+    """A clerk reading `--help` sees what each option asks for: none is listed with its placeholder alone."""
+    bare = [f"{' '.join(path)} {param.opts[0]}" for path, cmd in COMMANDS for param in cmd.params
+            if param.param_type_name == "option" and not (param.help or "").strip()]
+    assert bare == []

@@ -158,7 +158,7 @@ def staff_add(
     name: Annotated[str, typer.Argument(metavar="姓名", show_default=False)],
     role: Annotated[str, typer.Option("--role", help="clerk（工作人员）或 office_head（政府信息公开工作机构负责人）",
                                       autocompletion=complete_codes(ROLES))] = "clerk",
-    email: Annotated[str | None, typer.Option("--email")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="电子邮箱（接收期限提醒）")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """登记工作人员及其角色。"""
@@ -257,11 +257,11 @@ def case_new(
     received: Annotated[str | None, typer.Option("--received", metavar="日期",
                                                            help="收到申请之日（当面、邮寄签收必填；其他渠道为确认之日）")] = None,
     content: Annotated[str | None, typer.Option("--content", help="申请内容")] = None,
-    id_type: Annotated[str | None, typer.Option("--id-type")] = None,
-    id_number: Annotated[str | None, typer.Option("--id-number")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    address: Annotated[str | None, typer.Option("--address")] = None,
+    id_type: Annotated[str | None, typer.Option("--id-type", help="申请人身份证件类型（如 居民身份证）")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="申请人身份证件号码（不写入日志和提醒邮件）")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="申请人联系电话")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="申请人电子邮箱")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="申请人通信地址（文书送达地址）")] = None,
     handler: Annotated[str | None, typer.Option("--handler", help="承办人（默认：办理人 --as）")] = None,
     on: Annotated[str | None, typer.Option("--on", help="登记日期 YYYY-MM-DD（默认：--received 给出的日期，未给出时为今天，北京时间）")] = None,
     as_json: JsonOpt = False,
@@ -474,7 +474,7 @@ def case_extend(
     case_id: CaseIdArg,
     days: Annotated[int, typer.Option("--days", help="延长的工作日数（累计不超过20）", **EXTENSION)],
     approver: Annotated[str, typer.Option("--approver", help="同意延期的机构负责人")],
-    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="延期的理由（写入延期告知书）")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -493,7 +493,7 @@ def case_decide(
     where: Annotated[str | None, typer.Option("--where", help="获取途径")] = None,
     search: Annotated[str | None, typer.Option("--search", help="检索情况")] = None,
     responsible_body: Annotated[str | None, typer.Option("--responsible-body", help="负责公开的机关（能够确定的）")] = None,
-    responsible_contact: Annotated[str | None, typer.Option("--responsible-contact")] = None,
+    responsible_contact: Annotated[str | None, typer.Option("--responsible-contact", help="负责公开的机关的联系方式（能够确定的）")] = None,
     earlier_reply: Annotated[str | None, typer.Option("--earlier-reply", metavar="文号", help="此前答复的文号")] = None,
     withheld: Annotated[list[str] | None, typer.Option("--withheld", metavar="部分:理由代码:理由", help="不予公开的部分：\"部分:理由代码:具体理由\"（可多次）")] = None,
     objection_unfounded: Annotated[str | None, typer.Option("--objection-unfounded", help="认定第三方异议没有合理理由的理由（第三十二条）")] = None,
@@ -533,7 +533,7 @@ def case_delivered(
 
 
 @case_app.command("withdraw")
-def case_withdraw(case_id: CaseIdArg, reason: Annotated[str | None, typer.Option("--reason")] = None,
+def case_withdraw(case_id: CaseIdArg, reason: Annotated[str | None, typer.Option("--reason", help="申请人撤回的理由（如有）")] = None,
                   on: OnOpt = None, as_json: JsonOpt = False) -> None:
     """申请人撤回申请。"""
     ctx = _ctx()
@@ -602,10 +602,10 @@ def case_amend(
     case_id: CaseIdArg,
     reason: Annotated[str, typer.Option("--reason", help="更正的理由（登记时的笔误等）")],
     applicant: Annotated[str | None, typer.Option("--applicant", help="更正后的申请人姓名或名称")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    address: Annotated[str | None, typer.Option("--address")] = None,
-    id_number: Annotated[str | None, typer.Option("--id-number")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="更正后的联系电话")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="更正后的电子邮箱")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="更正后的通信地址")] = None,
+    id_number: Annotated[str | None, typer.Option("--id-number", help="更正后的身份证件号码")] = None,
     on: OnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
