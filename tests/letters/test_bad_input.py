@@ -27,11 +27,13 @@ templates = "tpl"
 """
 
 
-def runner(tmp_path, extra="", letters="", init=True):
+def runner(tmp_path, extra="", letters="", init=True, in_process=False):
+    """The command as configured here: by default each call a process of its own, as a clerk's commands are (a
+    process reads the body's templates once: a test that edits them between calls needs that)."""
     (tmp_path / "tpl" / "reply").mkdir(parents=True, exist_ok=True)
     cfg = tmp_path / "rf.toml"
     cfg.write_text(CONFIG.format(extra=extra, letters=letters), encoding="utf-8")
-    rf = Runner(f"sqlite:///{tmp_path / 'rf.db'}", tmp_path)
+    rf = Runner(f"sqlite:///{tmp_path / 'rf.db'}", tmp_path, in_process=in_process)
     rf.env["REQUEST_FLOW_CONFIG"] = str(cfg)
     rf.env.pop("REQUEST_FLOW_LETTERS", None)  # as configured: receipts on
     if init:
@@ -76,7 +78,8 @@ def test_broken_templates_refuse_the_act_and_write_nothing(tmp_path):
     (tpl / "reply" / "not_exist.html").write_text(
         '{% extends "_reply.html" %}{% block decision %}<p>{{ "".__class__.__mro__[1].__subclasses__() }}</p>{% endblock %}',
         encoding="utf-8")
-    assert "reply/not_exist.html" in rf.refused("case", "reply", cid, "--on", "2025-03-11")
+    msg = rf.refused("case", "reply", cid, "--on", "2025-03-11")
+    assert "reply/not_exist.html" in msg and "模板不允许" in msg
     assert snapshot(rf, cid) == before
 
     # fixed: the reply takes the first number of its series (the refused attempts reserved none)
@@ -96,7 +99,10 @@ def test_broken_templates_refuse_the_act_and_write_nothing(tmp_path):
     assert "receipt.html" in msg and "case.recieved_on" in msg
     assert [x["id"] for x in rf.json("case", "list")] == [cid]
 
-    # bad usage of the letters commands: exit 2, one line
+    # bad usage of the letters commands: exit 2, one line (in this process: nothing here depends on the templates)
+    here = Runner(rf.url, tmp_path, in_process=True)
+    here.env = rf.env
+    rf = here
     assert "没有文号" in rf.refused("letters", "print", "某公开复〔2025〕99号", "--out", str(tmp_path / "x.pdf"), code=2)
     assert "--format" in rf.refused("letters", "print", "某公开复〔2025〕1号", "--format", "xls", code=2)
     assert "文书类型「memo」不存在" in rf.refused("letters", "preview", "memo", code=2)
@@ -108,7 +114,7 @@ def test_seal_fonts_and_characters(tmp_path):
 
     # a seal that is not an image
     (tmp_path / "seal.png").write_text("这不是图片", encoding="utf-8")
-    rf = runner(tmp_path, extra='seal = "seal.png"')
+    rf = runner(tmp_path, extra='seal = "seal.png"', in_process=True)  # the seal and fonts are read on every act
     msg = rf.refused("case", "new", "--applicant", "王某", "--type", "natural_person", "--channel", "in_person",
                      "--received", "2025-03-03")
     assert "印章图片" in msg and "不是有效的 PNG 或 JPEG 图片" in msg
