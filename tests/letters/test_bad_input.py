@@ -152,3 +152,21 @@ def test_seal_fonts_and_characters(tmp_path):
     (tmp_path / "nofont" / "tpl" / "reply").rmdir()
     (tmp_path / "nofont" / "tpl").rmdir()
     assert "模板目录" in rf2.refused("letters", "check")
+
+
+def test_a_template_added_or_removed_is_used_from_the_next_act_in_the_same_process(tmp_path):
+    """One process acting again and again (as a worker's sweep does): a body template added to its folder
+    overrides the default from the next act, and its removal brings the default back, without a restart."""
+    rf = runner(tmp_path, in_process=True)
+    new = ("case", "new", "--type", "natural_person", "--channel", "in_person", "--received", "2025-03-03",
+           "--applicant")
+    first = rf.json(*new, "王某")
+    receipt = tmp_path / "tpl" / "receipt.html"
+    receipt.write_text('{% extends "_layout.html" %}{% block content %}<p>本机关自定的登记回执：{{ applicant.name }}</p>'
+                       '{% endblock %}', encoding="utf-8")
+    second = rf.json(*new, "李某")
+    receipt.unlink()
+    third = rf.json(*new, "张某")
+    texts = [flat(pdf_text(rf.json("letters", "list", c["id"])[0]["files"][0])) for c in (first, second, third)]
+    assert "本机关自定的登记回执：李某" in texts[1]
+    assert "自定" not in texts[0] and "自定" not in texts[2] and "张某" in texts[2]

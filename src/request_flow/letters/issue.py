@@ -11,6 +11,7 @@ that stored HTML, so what the workers print is what the act checked, whatever ha
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,12 +41,25 @@ class Rendered:
 
 
 @lru_cache(maxsize=16)
-def _templates(dirs: tuple[Path, ...]) -> Templates:
+def _templates(dirs: tuple[Path, ...], folders: tuple[int, ...]) -> Templates:
     return Templates(list(dirs))
 
 
 def templates_for(settings: Any, body: Any) -> Templates:
-    return _templates(tuple(settings.templates_dirs(body)))
+    """The body's templates, kept between acts of one process (a worker's automatic closures): a template changed
+    in place is seen by the checks of `Templates` and Jinja2; one added to or removed from the body's folder (now
+    overriding a default, or no longer) changes that folder's modification time, and the templates are read
+    afresh (docs/letters.md, "Templates")."""
+    dirs = tuple(settings.templates_dirs(body))
+    return _templates(dirs, _folder_times(dirs[:-1]))
+
+
+def _folder_times(folders: tuple[Path, ...]) -> tuple[int, ...]:
+    times = []
+    for folder in folders:  # the body's own folder and its subfolders (reply/ …); the shipped defaults never change
+        for path, _, _ in os.walk(folder):
+            times.append(os.stat(path).st_mtime_ns)
+    return tuple(times)
 
 
 def render_data(settings: Any, body: Any, data: dict[str, Any], formats: tuple[str, ...] = FORMATS,
