@@ -28,8 +28,8 @@ templates = "tpl"
 
 
 def runner(tmp_path, extra="", letters="", init=True, in_process=False):
-    """The command as configured here: by default each call a process of its own, as a clerk's commands are (a
-    process reads the body's templates once: a test that edits them between calls needs that)."""
+    """The command as configured here: each call a process of its own, as a clerk's commands, or (`in_process`)
+    the entry point in this process, as a worker acting again and again."""
     (tmp_path / "tpl" / "reply").mkdir(parents=True, exist_ok=True)
     cfg = tmp_path / "rf.toml"
     cfg.write_text(CONFIG.format(extra=extra, letters=letters), encoding="utf-8")
@@ -47,7 +47,7 @@ def snapshot(rf, case_id):
 
 
 def test_broken_templates_refuse_the_act_and_write_nothing(tmp_path):
-    rf = runner(tmp_path)
+    rf = runner(tmp_path, in_process=True)  # one process throughout, as a worker: each edit is seen at the next act
     tpl = tmp_path / "tpl"
     c = rf.json("case", "new", "--applicant", "王某", "--type", "natural_person", "--channel", "in_person",
                 "--received", "2025-03-03")
@@ -99,10 +99,7 @@ def test_broken_templates_refuse_the_act_and_write_nothing(tmp_path):
     assert "receipt.html" in msg and "case.recieved_on" in msg
     assert [x["id"] for x in rf.json("case", "list")] == [cid]
 
-    # bad usage of the letters commands: exit 2, one line (in this process: nothing here depends on the templates)
-    here = Runner(rf.url, tmp_path, in_process=True)
-    here.env = rf.env
-    rf = here
+    # bad usage of the letters commands: exit 2, one line
     assert "没有文号" in rf.refused("letters", "print", "某公开复〔2025〕99号", "--out", str(tmp_path / "x.pdf"), code=2)
     assert "--format" in rf.refused("letters", "print", "某公开复〔2025〕1号", "--format", "xls", code=2)
     assert "文书类型「memo」不存在" in rf.refused("letters", "preview", "memo", code=2)
