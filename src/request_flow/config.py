@@ -449,12 +449,6 @@ def iso_time(moment: datetime | None, zone: str) -> str | None:
     return local.isoformat(timespec="seconds") if local else None
 
 
-def shown_time(moment: datetime | None, zone: str) -> str:
-    """The moment for people: local date and time, to the second; "—" when there is none."""
-    local = local_time(moment, zone)
-    return local.strftime("%Y-%m-%d %H:%M:%S") if local else "—"
-
-
 def masked_url(url: str) -> str:
     """The URL as any line may print it: a password is shown as ***, whether or not the rest of it parses."""
     return _PASSWORD.sub(r"\1***\3", url.strip())
