@@ -7,13 +7,6 @@ import pytest
 from conftest import Runner
 
 
-@pytest.fixture
-def case_id(rf_sqlite):
-    c = rf_sqlite.json("case", "new", "--applicant", "张某某", "--type", "natural_person", "--channel", "in_person",
-                       "--received", "2025-01-24", "--content", "某文件")
-    return c["id"]
-
-
 def snapshot(rf, case_id):
     shown = rf.json("case", "show", case_id)
     return len(shown["events"]), shown["state"], shown["deadlines"], len(rf.json("case", "list"))

@@ -7,22 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Runner
-
 from .conftest import docx_text, flat, pdf_text
-from .test_bad_input import CONFIG
+from .test_bad_input import runner as configured
 
 
 def runner(tmp_path, letters="", extra=""):
     """A configured body with its own templates, the command run in this process (these tests are about rules)."""
-    (tmp_path / "tpl" / "reply").mkdir(parents=True, exist_ok=True)
-    cfg = tmp_path / "rf.toml"
-    cfg.write_text(CONFIG.format(extra=extra, letters=letters), encoding="utf-8")
-    rf = Runner(f"sqlite:///{tmp_path / 'rf.db'}", tmp_path, in_process=True)
-    rf.env["REQUEST_FLOW_CONFIG"] = str(cfg)
-    rf.env.pop("REQUEST_FLOW_LETTERS", None)  # as configured: receipts on
-    rf.ok("init")
-    return rf
+    return configured(tmp_path, extra=extra, letters=letters, in_process=True)
 
 BOMBS = {
     # two nested loops of ten thousand: a hundred million turns, stopped by the clock ([letters] render_seconds)

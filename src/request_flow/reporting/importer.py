@@ -257,14 +257,14 @@ _TYPES = frozenset(t.value for t in ApplicantType)
 _CHANNELS = frozenset(c.value for c in Channel)
 
 
-def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -> dict[str, Any]:
-    """One row of a cases file; RowError lists every problem of the row (each column checked), not the first."""
-    problems: list[str] = []
+def _ref_and_body(ctx: Any, cells: dict[str, str], bodies: set[str], label: str, problems: list[str]) -> tuple[str, Any]:
+    """The row's reference and body, shared by both kinds of file; a problem with either is added to `problems`
+    (a row reports all of its problems at once), and a body that cannot be told is None."""
     ref = cells["ref"]
     try:
-        _text(ref, "参考号（ref）")
+        _text(ref, label)
         if not ref:
-            problems.append("参考号（ref）不能为空")
+            problems.append(f"{label}不能为空")
     except RowError as exc:
         problems.append(str(exc))
     body = None
@@ -272,6 +272,13 @@ def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -
         body = _body_of(ctx, cells, bodies)
     except RowError as exc:
         problems.append(str(exc))
+    return ref, body
+
+
+def _parse_case(ctx: Any, cells: dict[str, str], bodies: set[str], day: _Days) -> dict[str, Any]:
+    """One row of a cases file; RowError lists every problem of the row (each column checked), not the first."""
+    problems: list[str] = []
+    ref, body = _ref_and_body(ctx, cells, bodies, "参考号（ref）", problems)
     t = cells["applicant_type"]
     if t not in _TYPES:
         problems.append(f"申请人类型「{t}」不存在，应为：{'、'.join(sorted(_TYPES))}")
@@ -522,18 +529,7 @@ def _stamp(moment: datetime, dialect: str) -> str:
 def _parse_appeal(ctx: Any, cells: dict[str, str], bodies: set[str], today: date) -> dict[str, Any]:
     """One row of an appeals file; RowError lists every problem of the row, not the first."""
     problems: list[str] = []
-    ref = cells["ref"]
-    try:
-        _text(ref, "案件参考号（ref）")
-        if not ref:
-            problems.append("案件参考号（ref）不能为空")
-    except RowError as exc:
-        problems.append(str(exc))
-    body = None
-    try:
-        body = _body_of(ctx, cells, bodies)
-    except RowError as exc:
-        problems.append(str(exc))
+    ref, body = _ref_and_body(ctx, cells, bodies, "案件参考号（ref）", problems)
     kind = cells["kind"]
     if kind not in APPEAL_KINDS:
         problems.append(f"救济类型「{kind}」不存在，应为：{'、'.join(APPEAL_KINDS)}")
