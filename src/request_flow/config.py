@@ -36,6 +36,7 @@ def package_data() -> Path:
     return Path(__file__).resolve().parents[2] / "config"
 
 
+@lru_cache(maxsize=1)  # where the package lies does not change while it runs (asked at every letter)
 def package_templates() -> Path:
     """The default letter templates shipped with the package (or the repository's templates/)."""
     shipped = Path(str(resources.files("request_flow"))) / "_data" / "templates"

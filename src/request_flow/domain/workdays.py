@@ -14,6 +14,7 @@ A year with no published schedule is an error (MissingScheduleError), unless the
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -101,6 +102,8 @@ class WorkCalendar:
                 wd.append(ordinal)
             cum.append(count)
         self._work, self._cum, self._wd = work, cum, wd
+        # the days that differ from plain Monday–Friday, sorted: every clock asks for those inside its period
+        self._odd_days = sorted(d for d, r in self._rules.items() if r.working != _weekday_rule(d))
 
     def with_assumption(self, assume_unknown: bool = True) -> WorkCalendar:
         """The same calendar, but a year without a schedule counts as plain Monday–Friday (provisional)."""
@@ -175,14 +178,8 @@ class WorkCalendar:
 
     def exceptions_between(self, a: date, b: date) -> list[DayRule]:
         """The holidays on weekdays and the make-up days after a, up to and including b."""
-        out = []
-        d = a + timedelta(days=1)
-        while d <= b:
-            rule = self._rules.get(d)
-            if rule is not None and rule.working != _weekday_rule(d):
-                out.append(rule)
-            d += timedelta(days=1)
-        return out
+        days = self._odd_days
+        return [self._rules[d] for d in days[bisect_right(days, a):bisect_right(days, b)]]
 
     def workdays_in_year(self, year: int) -> int:
         self._require(year, year)

@@ -342,7 +342,7 @@ def isolate(value: Any) -> Any:
     and cannot reorder the statute's words around it (docs/letters.md, "Safety"). The text itself is kept as
     entered, controls included. Lists and mappings are walked; anything else is returned as it is."""
     if isinstance(value, str):
-        if not any(unicodedata.bidirectional(ch) in _MOVERS or ch in "\u200e\u200f\u061c" for ch in value):
+        if not _moves(value):
             return value
         return "\n".join(_isolate_line(line) for line in value.split("\n"))
     if isinstance(value, Mapping):
@@ -350,6 +350,12 @@ def isolate(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(isolate(v) for v in value)
     return value
+
+
+@functools.lru_cache(maxsize=4096)  # a letter's data repeats from act to act: the statute's words, the body's
+def _moves(text: str) -> bool:
+    """Whether text holds a character that can reorder what surrounds it (ASCII never does)."""
+    return not text.isascii() and any(unicodedata.bidirectional(ch) in _MOVERS or ch in "\u200e\u200f\u061c" for ch in text)
 
 
 def _isolate_line(line: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from .models import Counter
@@ -44,5 +44,9 @@ def _next_serial(dialect: str):
 
 def peek_serial(s: Session, body: str, year: int, kind: str) -> int:
     """The serial `reserve_serial` would give now (a read: no lock; the reservation decides)."""
-    row = s.get(Counter, (body, year, kind))
-    return (row.value if row is not None else 0) + 1
+    value = s.connection().execute(_PEEK, {"body": body, "year": year, "kind": kind}).scalar()  # Core: no ORM object
+    return (value or 0) + 1
+
+
+_PEEK = select(Counter.value).where(Counter.body == bindparam("body"), Counter.year == bindparam("year"),
+                                    Counter.kind == bindparam("kind"))
