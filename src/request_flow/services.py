@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -867,6 +867,17 @@ def find_cases(ctx: Context, text: str, limit: int = 50) -> list[Any]:
          .order_by(CaseFile.registered_on.desc(), CaseFile.id.desc()).limit(max(1, limit)))
     with ctx.session() as s:
         return list(s.execute(q).all())
+
+
+def case_ids_starting(ctx: Context, prefix: str, limit: int = 50) -> list[tuple[str, str, date | None]]:
+    """The body's registration numbers that start with `prefix` (shell completion), open cases first, newest
+    first: (id, state, next deadline). No names: what completion shows may stay in a terminal's scrollback."""
+    open_first = case((CaseFile.state.in_(OPEN_STATES), 0), else_=1)
+    q = (select(CaseFile.id, CaseFile.state, CaseFile.next_due)
+         .where(CaseFile.body == ctx.body.code, CaseFile.id.startswith(prefix, autoescape=True))
+         .order_by(open_first, CaseFile.id.desc()).limit(limit))
+    with ctx.session() as s:
+        return [(r.id, r.state, r.next_due) for r in s.connection().execute(q)]
 
 
 def letters_of(ctx: Context, case_id: str) -> list[Letter]:

@@ -7,8 +7,10 @@ import os
 import shlex
 import shutil
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 
 from conftest import EXE
@@ -34,7 +36,7 @@ def bash_script() -> str:
     return r.stdout
 
 
-def _tab(script: str, line: str) -> list[str]:
+def _tab(script: str, line: str, **env: str) -> list[str]:
     """What bash offers for `line` (the cursor at its end): the script sourced, the words of the line in
     COMP_WORDS as bash would set them, the registered function called, COMPREPLY printed."""
     words = line.split(" ")
@@ -46,8 +48,8 @@ def _tab(script: str, line: str) -> list[str]:
         f'"$fn" request-flow {shlex.quote(words[-1])} {shlex.quote(words[-2])}',
         'printf "%s\\n" "${COMPREPLY[@]}"',
     ])
-    r = subprocess.run([BASH, "--norc", "--noprofile", "-c", program], capture_output=True, text=True, env=_env(),
-                       timeout=60)
+    r = subprocess.run([BASH, "--norc", "--noprofile", "-c", program], capture_output=True, text=True,
+                       env=_env(**env), timeout=60)
     assert r.returncode == 0 and not r.stderr, r.stderr
     return [w for w in r.stdout.splitlines() if w]
 
@@ -93,3 +95,47 @@ def test_completion_help_says_how_to_install_it():
     for words in ('eval "$(request-flow completion bash)"', "~/.bashrc", "/etc/bash_completion.d/request-flow",
                   "~/.zshrc", "~/.config/fish/completions/request-flow.fish"):
         assert words in out, words
+
+
+def _reply_due(received: date) -> date:
+    """Art. 33: the 20th working day after the day of receipt, counted on the official calendar."""
+    day, n = received, 0
+    while n < 20:
+        day += timedelta(days=1)
+        n += chinese_calendar.is_workday(day)
+    return day
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is not installed")
+def test_case_ids_complete_from_the_database_with_state_and_deadline(bash_script, rf_sqlite, tmp_path):
+    received = date(2026, 11, 2)
+    first = rf_sqlite.json("case", "new", "--applicant", "张三", "--type", "natural_person", "--channel", "in_person",
+                           "--received", received.isoformat(), "--on", received.isoformat())["id"]
+    second = rf_sqlite.json("case", "new", "--applicant", "李四", "--type", "natural_person", "--channel", "in_person",
+                            "--received", received.isoformat(), "--on", received.isoformat())["id"]
+    rf_sqlite.ok("case", "withdraw", second, "--on", "2026-11-10")
+    prefix = first[: first.rindex("-") + 1]  # the body's code and the year: both cases
+    assert sorted(_tab(bash_script, f"request-flow case show {prefix}", REQUEST_FLOW_DATABASE_URL=rf_sqlite.url)) \
+        == sorted([first, second])
+    assert _tab(bash_script, f"request-flow case decide {second}", REQUEST_FLOW_DATABASE_URL=rf_sqlite.url) \
+        == [second]
+    # --db on the line names the database, as it does for the command itself
+    assert _tab(bash_script, f"request-flow --db {rf_sqlite.url} case extend {first}") == [first]
+
+    # zsh shows each with its state and next deadline (never the applicant's name), open cases first
+    r = _run(_REQUEST_FLOW_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS=f"request-flow case show {prefix}",
+             REQUEST_FLOW_DATABASE_URL=rf_sqlite.url)
+    assert r.returncode == 0, r.stderr
+    assert f'"{first}":"办理中，期限 {_reply_due(received).isoformat()}"' in r.stdout, r.stdout
+    assert f'"{second}":"已办结"' in r.stdout and r.stdout.index(first) < r.stdout.index(second), r.stdout
+    assert "张三" not in r.stdout and "李四" not in r.stdout
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is not installed")
+def test_case_id_completion_without_a_database_offers_nothing_and_creates_nothing(bash_script, tmp_path):
+    missing = tmp_path / "none" / "rf.db"
+    assert _tab(bash_script, "request-flow case show EX", REQUEST_FLOW_DATABASE_URL=f"sqlite:///{missing}") == []
+    assert not missing.exists() and not missing.parent.exists()
+    # a server that does not answer: nothing offered either, and no error in the middle of the line
+    assert _tab(bash_script, "request-flow case show EX",
+                REQUEST_FLOW_DATABASE_URL="postgresql+psycopg2://nobody@127.0.0.1:1/none") == []

@@ -31,7 +31,29 @@ CONCURRENCY = {"min": 1, "max": 64}
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
 # Arguments are named in Chinese where they are declared (metavar): the help and click's errors show that name.
-CaseIdArg = Annotated[str, typer.Argument(metavar="案件ID", show_default=False)]
+def complete_case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a case ID: the current body's registration numbers that start with what is typed, each
+    with its state and next deadline (docs/decisions.md, "2026-11-30 Chinese help and shell completion"). The
+    database and body are those the line names before the command (--db, --config, --body) or the environment's.
+    A database that does not exist is not created, and any failure offers nothing: an error would land in the
+    middle of the line being typed."""
+    from ..config import configure
+    from ..domain.lifecycle import STATE_LABELS
+
+    root = ctx.find_root().params
+    names = {"db": "database_url", "config": "config", "body": "body", "as_": "user"}
+    try:
+        configure(**{key: root[name] for name, key in names.items() if root.get(name)})
+        here = services.context()
+        if here.url.startswith("sqlite") and not Path(here.url.split("///", 1)[-1]).is_file():
+            return []
+        return [(cid, STATE_LABELS.get(state, state) + (f"，期限 {due.isoformat()}" if due else ""))
+                for cid, state, due in services.case_ids_starting(here, incomplete)]
+    except Exception:  # noqa: BLE001 - see the docstring
+        return []
+
+
+CaseIdArg = Annotated[str, typer.Argument(metavar="案件ID", show_default=False, autocompletion=complete_case_ids)]
 
 # The output formats of the commands that write files, for shell completion (`--format`).
 FORMAT_LABELS = {"terminal": "在终端显示", "json": "JSON", "xlsx": "Excel 表格", "docx": "Word 文档",
