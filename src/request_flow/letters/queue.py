@@ -36,6 +36,20 @@ def _producer(broker_url: str) -> tuple[Any, Any]:
     return held
 
 
+def _publish(app: Any, producer: Any, number: str) -> None:
+    """One message, built by Celery (`amqp.as_task_v2`, the task protocol the workers read) and published by kombu
+    exactly as Celery's `send_task` publishes it to a direct queue: the anonymous exchange, the queue's name as
+    routing key, persistent, JSON. `send_task` itself first routes the task, fires its signals and writes reprs of
+    the arguments: about half of the 0.5-0.8 ms a letter cost the act (docs/decisions.md, "2026-12-01 (second
+    pass)"). Nothing here depends on those: no router, no signal handler, no sent events."""
+    from kombu.utils.uuid import uuid
+
+    args = [number]
+    message = app.amqp.as_task_v2(uuid(), RENDER_TASK, args=args, argsrepr=repr(args), kwargsrepr="{}")
+    producer.publish(message.body, exchange="", routing_key=QUEUE, serializer="json", delivery_mode=2, retry=False,
+                     headers=message.headers, **message.properties)
+
+
 def enqueue(broker_url: str, numbers: list[str]) -> bool:
     """Queue the rendering of each letter; False (and a warning in the log) when the broker could not be reached."""
     if not numbers:
@@ -43,7 +57,7 @@ def enqueue(broker_url: str, numbers: list[str]) -> bool:
     try:
         app, producer = _producer(broker_url)
         for number in numbers:
-            app.send_task(RENDER_TASK, args=[number], queue=QUEUE, retry=False, producer=producer)
+            _publish(app, producer, number)
         return True
     except Exception as exc:  # noqa: BLE001 - any broker failure: the letter stays pending, nothing is lost
         held = _producers.pop(broker_url, None)
