@@ -880,6 +880,19 @@ def case_ids_starting(ctx: Context, prefix: str, limit: int = 50) -> list[tuple[
         return [(r.id, r.state, r.next_due) for r in s.connection().execute(q)]
 
 
+def letter_numbers_starting(ctx: Context, prefix: str, case_id: str | None = None,
+                            limit: int = 50) -> list[tuple[str, str, date]]:
+    """The body's 文号 that start with `prefix` (shell completion), of one case when given, newest first:
+    (number, kind, issue day). As written, 〔〕 included: the shells match what is offered against what was typed."""
+    q = select(Letter.number, Letter.kind, Letter.issued_on).where(
+        Letter.body == ctx.body.code, Letter.number.startswith(prefix, autoescape=True))
+    if case_id:
+        q = q.where(Letter.case_id == case_id)
+    q = q.order_by(Letter.issued_on.desc(), Letter.number.desc()).limit(limit)
+    with ctx.session() as s:
+        return [(r.number, r.kind, r.issued_on) for r in s.connection().execute(q)]
+
+
 def letters_of(ctx: Context, case_id: str) -> list[Letter]:
     with ctx.session() as s:
         load(ctx, s, case_id)

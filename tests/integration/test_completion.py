@@ -139,3 +139,25 @@ def test_case_id_completion_without_a_database_offers_nothing_and_creates_nothin
     # a server that does not answer: nothing offered either, and no error in the middle of the line
     assert _tab(bash_script, "request-flow case show EX",
                 REQUEST_FLOW_DATABASE_URL="postgresql+psycopg2://nobody@127.0.0.1:1/none") == []
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is not installed")
+def test_letter_numbers_complete_from_the_case_on_the_line(bash_script, rf_sqlite):
+    received = date(2026, 11, 2)
+    one = rf_sqlite.json("case", "new", "--applicant", "张三", "--type", "natural_person", "--channel", "in_person",
+                         "--received", received.isoformat(), "--on", received.isoformat())["id"]
+    other = rf_sqlite.json("case", "new", "--applicant", "李四", "--type", "natural_person", "--channel", "in_person",
+                           "--received", received.isoformat(), "--on", received.isoformat())["id"]
+    for case_id in (one, other):
+        rf_sqlite.ok("case", "request-correction", case_id, "--items", "请写明所需信息的名称", "--on", "2026-11-04")
+    letters = {case_id: [x["number"] for x in rf_sqlite.json("letters", "list", case_id)] for case_id in (one, other)}
+    assert len(letters[one]) == 1 and letters[one] != letters[other]
+    db = {"REQUEST_FLOW_DATABASE_URL": rf_sqlite.url}
+    # `case delivered ID --letter <Tab>`: the letters of that case only
+    assert _tab(bash_script, f"request-flow case delivered {one} --letter ", **db) == letters[one]
+    # `letters show <Tab>`: the body's letters, newest first; what is typed narrows them
+    assert sorted(_tab(bash_script, "request-flow letters show ", **db)) == sorted(letters[one] + letters[other])
+    assert _tab(bash_script, f"request-flow letters print {letters[other][0][:-1]}", **db) == letters[other]
+    r = _run(_REQUEST_FLOW_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS=f"request-flow letters show {letters[one][0]}",
+             **db)
+    assert f'"{letters[one][0]}":"补正告知书，2026-11-04"' in r.stdout, r.stdout + r.stderr

@@ -31,25 +31,59 @@ CONCURRENCY = {"min": 1, "max": 64}
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
 # Arguments are named in Chinese where they are declared (metavar): the help and click's errors show that name.
-def complete_case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """Shell completion of a case ID: the current body's registration numbers that start with what is typed, each
-    with its state and next deadline (docs/decisions.md, "2026-11-30 Chinese help and shell completion"). The
-    database and body are those the line names before the command (--db, --config, --body) or the environment's.
-    A database that does not exist is not created, and any failure offers nothing: an error would land in the
-    middle of the line being typed."""
+def _completion_context(ctx: typer.Context) -> services.Context | None:
+    """The context a completion reads (docs/decisions.md, "2026-11-30 Chinese help and shell completion"): the
+    database and body the line names before the command (--db, --config, --body), else the environment's. None for a
+    SQLite file that does not exist: a Tab must not create a database."""
     from ..config import configure
-    from ..domain.lifecycle import STATE_LABELS
 
     root = ctx.find_root().params
     names = {"db": "database_url", "config": "config", "body": "body", "as_": "user"}
+    configure(**{key: root[name] for name, key in names.items() if root.get(name)})
+    here = services.context()
+    if here.url.startswith("sqlite") and not Path(here.url.split("///", 1)[-1]).is_file():
+        return None
+    return here
+
+
+def complete_case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a case ID: the body's registration numbers that start with what is typed, each with its
+    state and next deadline. Any failure offers nothing: an error would land in the middle of the line being typed."""
+    from ..domain.lifecycle import STATE_LABELS
+
     try:
-        configure(**{key: root[name] for name, key in names.items() if root.get(name)})
-        here = services.context()
-        if here.url.startswith("sqlite") and not Path(here.url.split("///", 1)[-1]).is_file():
+        here = _completion_context(ctx)
+        if here is None:
             return []
         return [(cid, STATE_LABELS.get(state, state) + (f"，期限 {due.isoformat()}" if due else ""))
                 for cid, state, due in services.case_ids_starting(here, incomplete)]
     except Exception:  # noqa: BLE001 - see the docstring
+        return []
+
+
+def complete_letter_numbers(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of a 文号: the body's letters, newest first, that start with what is typed; each with its kind
+    and issue day."""
+    return _letters_for_completion(ctx, incomplete, None)
+
+
+def complete_case_letters(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of the 文号 of the case typed on the line (`case delivered ID --letter`). While an option's
+    value is the word being completed, click leaves the case ID among the unparsed arguments, not in the params."""
+    case_id = ctx.params.get("case_id") or (ctx.args[0] if ctx.args else None)
+    return _letters_for_completion(ctx, incomplete, case_id)
+
+
+def _letters_for_completion(ctx: typer.Context, incomplete: str, case_id: str | None) -> list[tuple[str, str]]:
+    from ..domain.codes import LETTER_KINDS
+
+    try:
+        here = _completion_context(ctx)
+        if here is None:
+            return []
+        return [(number, f"{LETTER_KINDS[kind][0] if kind in LETTER_KINDS else kind}，{issued.isoformat()}")
+                for number, kind, issued in services.letter_numbers_starting(here, incomplete, case_id=case_id)]
+    except Exception:  # noqa: BLE001 - as for case IDs
         return []
 
 

@@ -47,7 +47,7 @@ def completion_command(
     shell: Annotated[str, typer.Argument(metavar="终端类型", help="bash、zsh 或 fish", show_default=False,
                                          autocompletion=complete_codes(SHELLS))],
 ) -> None:
-    """打印 shell 的自动补全脚本：安装后，按 Tab 键可补全命令名、选项名、代码（如 --outcome 的处理结果代码，并显示中文名称）和案件ID（本机关的案件，并显示状态和最近期限）。
+    """打印 shell 的自动补全脚本：安装后，按 Tab 键可补全命令名、选项名、代码（如 --outcome 的处理结果代码，并显示中文名称）、案件ID 和文号（本机关数据库中的案件和文书，并显示状态和最近期限或文书种类和出具日期）。
 
     \b
     安装（任选一种，安装后重新打开终端）：

@@ -14,7 +14,7 @@ import typer
 
 from ..domain.codes import LETTER_KINDS
 from .chinese import ChineseTyper
-from .common import FORMAT_LABELS, CaseIdArg, complete_codes
+from .common import FORMAT_LABELS, CaseIdArg, complete_codes, complete_letter_numbers
 
 letters_app = ChineseTyper(no_args_is_help=True, help="文书：已出具的文书、归档、重新打印、模板检查和预览")
 
@@ -83,7 +83,7 @@ def letters_list(case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
 
 @letters_app.command("show")
 def letters_show(
-    number: Annotated[str, typer.Argument(metavar="文号", show_default=False)],
+    number: Annotated[str, typer.Argument(metavar="文号", show_default=False, autocompletion=complete_letter_numbers)],
     data: Annotated[bool, typer.Option("--data", help="同时输出填写文书所用的数据")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -132,7 +132,8 @@ def letters_show(
 
 @letters_app.command("print")
 def letters_print(
-    number: Annotated[str | None, typer.Argument(metavar="文号", help="文号；不写时与 --from/--to 一起批量重新打印")] = None,
+    number: Annotated[str | None, typer.Argument(metavar="文号", help="文号；不写时与 --from/--to 一起批量重新打印",
+                                                 autocompletion=complete_letter_numbers)] = None,
     fmt: Annotated[str, typer.Option("--format", help="pdf、docx 或 html", metavar="格式",
                                               autocompletion=complete_codes(FORMAT_LABELS, only=FORMATS))] = "pdf",
     out: Annotated[str | None, typer.Option("--out", metavar="文件或文件夹",
