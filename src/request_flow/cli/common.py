@@ -30,7 +30,6 @@ CONCURRENCY = {"min": 1, "max": 64}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出")]
 OnOpt = Annotated[str | None, typer.Option("--on", help="办理日期 YYYY-MM-DD（默认：今天，北京时间）")]
-# Arguments are named in Chinese where they are declared (metavar): the help and click's errors show that name.
 def _completion_context(ctx: typer.Context) -> services.Context | None:
     """The context a completion reads (docs/decisions.md, "2026-11-30 Chinese help and shell completion"): the
     database and body the line names before the command (--db, --config, --body), else the environment's. None for a
@@ -87,6 +86,7 @@ def _letters_for_completion(ctx: typer.Context, incomplete: str, case_id: str | 
         return []
 
 
+# Arguments are named in Chinese where they are declared (metavar): the help and click's errors show that name.
 CaseIdArg = Annotated[str, typer.Argument(metavar="案件ID", show_default=False, autocompletion=complete_case_ids)]
 
 # The output formats of the commands that write files, for shell completion (`--format`).

@@ -352,7 +352,7 @@ def isolate(value: Any) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=4096)  # a letter's data repeats from act to act: the statute's words, the body's
+@functools.lru_cache(maxsize=4096)  # most of a letter's data (the statute's words, the body's) recurs in every letter
 def _moves(text: str) -> bool:
     """Whether text holds a character that can reorder what surrounds it (ASCII never does)."""
     return not text.isascii() and any(unicodedata.bidirectional(ch) in _MOVERS or ch in "\u200e\u200f\u061c" for ch in text)
