@@ -106,13 +106,16 @@ def _reply_due(received: date) -> date:
     return day
 
 
+def _two_cases(rf, received: date) -> tuple[str, str]:
+    """Two applications received in person on `received` (张三's, then 李四's): their registration numbers."""
+    return tuple(rf.json("case", "new", "--applicant", name, "--type", "natural_person", "--channel", "in_person",
+                         "--received", received.isoformat(), "--on", received.isoformat())["id"] for name in ("张三", "李四"))
+
+
 @pytest.mark.skipif(BASH is None, reason="bash is not installed")
-def test_case_ids_complete_from_the_database_with_state_and_deadline(bash_script, rf_sqlite, tmp_path):
+def test_case_ids_complete_from_the_database_with_state_and_deadline(bash_script, rf_sqlite):
     received = date(2026, 11, 2)
-    first = rf_sqlite.json("case", "new", "--applicant", "张三", "--type", "natural_person", "--channel", "in_person",
-                           "--received", received.isoformat(), "--on", received.isoformat())["id"]
-    second = rf_sqlite.json("case", "new", "--applicant", "李四", "--type", "natural_person", "--channel", "in_person",
-                            "--received", received.isoformat(), "--on", received.isoformat())["id"]
+    first, second = _two_cases(rf_sqlite, received)
     rf_sqlite.ok("case", "withdraw", second, "--on", "2026-11-10")
     prefix = first[: first.rindex("-") + 1]  # the body's code and the year: both cases
     assert sorted(_tab(bash_script, f"request-flow case show {prefix}", REQUEST_FLOW_DATABASE_URL=rf_sqlite.url)) \
@@ -143,11 +146,7 @@ def test_case_id_completion_without_a_database_offers_nothing_and_creates_nothin
 
 @pytest.mark.skipif(BASH is None, reason="bash is not installed")
 def test_letter_numbers_complete_from_the_case_on_the_line(bash_script, rf_sqlite):
-    received = date(2026, 11, 2)
-    one = rf_sqlite.json("case", "new", "--applicant", "张三", "--type", "natural_person", "--channel", "in_person",
-                         "--received", received.isoformat(), "--on", received.isoformat())["id"]
-    other = rf_sqlite.json("case", "new", "--applicant", "李四", "--type", "natural_person", "--channel", "in_person",
-                           "--received", received.isoformat(), "--on", received.isoformat())["id"]
+    one, other = _two_cases(rf_sqlite, date(2026, 11, 2))
     for case_id in (one, other):
         rf_sqlite.ok("case", "request-correction", case_id, "--items", "请写明所需信息的名称", "--on", "2026-11-04")
     letters = {case_id: [x["number"] for x in rf_sqlite.json("letters", "list", case_id)] for case_id in (one, other)}
